@@ -1,0 +1,94 @@
+"""The conformance report: per area and per check, passed / failed / not provided, with evidence.
+
+Written by the plugin when ``--genspec-report=DIR`` is given (``genspec check`` always gives it):
+``DIR/report.json`` for machines and ``DIR/report.md`` for people. Evidence is what the checks
+recorded: the largest error against its tolerance, p-values, sample sizes, generator seeds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import torch
+
+
+def _worst_ratio(evidence: list[dict[str, Any]]) -> float | None:
+    ratios = [e["max_error_over_tolerance"] for e in evidence if "max_error_over_tolerance" in e]
+    return max(ratios) if ratios else None
+
+
+def _min_p(evidence: list[dict[str, Any]]) -> float | None:
+    ps = [e["p_value"] for e in evidence if isinstance(e.get("p_value"), (int, float))]
+    return min(ps) if ps else None
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    return f"{x:.3g}"
+
+
+def write_report(
+    out: Path,
+    *,
+    implementation: str,
+    seed: int,
+    profile: str,
+    devices: list[str],
+    results: dict[str, dict[str, Any]],
+    summary: dict[str, dict[str, Any]],
+    exitstatus: int,
+    elapsed_s: float,
+) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` into ``out``; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    data = {
+        "implementation": implementation,
+        "torch": torch.__version__,
+        "seed": seed,
+        "profile": profile,
+        "devices": devices,
+        "exitstatus": exitstatus,
+        "elapsed_s": round(elapsed_s, 2),
+        "summary": {a: {k: (sorted(v) if isinstance(v, set) else v) for k, v in row.items()}
+                    for a, row in summary.items()},
+        "checks": sorted(results.values(), key=lambda e: (e["area"], e["nodeid"])),
+    }
+    json_path = out / "report.json"
+    json_path.write_text(json.dumps(data, indent=1, default=str) + "\n")
+
+    lines = [
+        f"# genspec conformance report: `{implementation}`",
+        "",
+        f"torch {torch.__version__}; devices {', '.join(devices)}; profile {profile}; "
+        f"spec-seed {seed} (reproduce: `genspec check --impl {implementation} -- "
+        f"--spec-seed={seed} --spec-profile={profile}`); {elapsed_s:.1f} s.",
+        "",
+        "| area | passed | failed | not provided | skipped |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for area, row in summary.items():
+        lines.append(f"| {area} | {row['passed']} | {row['failed']} | {row['not_provided']} | {row['skipped']} |")
+    for area, row in summary.items():
+        if row["missing"]:
+            lines.append(f"\nNot provided in **{area}**: {', '.join(f'`{m}`' for m in sorted(row['missing']))}")
+    lines += ["", "## Checks", "",
+              "| area | check | outcome | max error / tolerance | min p-value | n | alpha | note |",
+              "|---|---|---|---:|---:|---:|---:|---|"]
+    for entry in data["checks"]:
+        design = entry.get("design") or {}
+        note = entry.get("message") or (f"missing `{entry['missing']}`" if entry.get("missing") else "")
+        note = note.replace("|", "\\|").replace("\n", " ")[:200]
+        lines.append(
+            f"| {entry['area']} | `{entry['nodeid']}` | {entry['outcome']} | "
+            f"{_fmt(_worst_ratio(entry['evidence']))} | {_fmt(_min_p(entry['evidence']))} | "
+            f"{design.get('n', '')} | {_fmt(design.get('alpha'))} | {note} |"
+        )
+    md_path = out / "report.md"
+    md_path.write_text("\n".join(lines) + "\n")
+    return json_path, md_path

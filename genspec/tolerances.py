@@ -1,0 +1,79 @@
+"""Named numerical tolerances, per dtype, each with the reason for its size.
+
+This table is the only place a comparison tolerance is written down. A check asks for a *kind* of
+comparison and gets the tolerance for the dtype it computed in; the expected value is always an
+independent float64 oracle, so the tolerance measures the implementation's own round-off.
+
+The float32 rows are sized from the unit round-off u = 2**-24 ≈ 6e-8 times a modest condition
+factor; the float64 rows from u = 2**-53 ≈ 1.1e-16 in the same way. None of them is loose enough
+for a realistic bug (a factor 2, a missing ½, a sign, a missing log 2π, a mean instead of a sum)
+to pass: the catalogue in ``bugs/`` checks that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|actual − expected| ≤ atol + rtol · |expected|``, elementwise."""
+
+    rtol: float
+    atol: float
+    reason: str
+
+
+_F64 = torch.float64
+_F32 = torch.float32
+_F16 = torch.float16
+_BF16 = torch.bfloat16
+
+TOLERANCES: dict[str, dict[torch.dtype, Tolerance]] = {
+    "elementwise": {
+        _F64: Tolerance(1e-12, 1e-12, "a closed form of a few operations: a few hundred ulps"),
+        _F32: Tolerance(1e-5, 1e-6, "a closed form of a few operations, float32 ulp 6e-8 × ~100"),
+        _F16: Tolerance(2e-3, 1e-3, "half precision ulp 4.9e-4 × ~4"),
+        _BF16: Tolerance(1.6e-2, 1e-2, "bfloat16 ulp 3.9e-3 × ~4"),
+    },
+    "reduction": {
+        _F64: Tolerance(1e-10, 1e-10, "sums over up to ~10^3 terms with cancellation: D · ulp · κ"),
+        _F32: Tolerance(1e-4, 1e-4, "float32 sums over up to ~10^3 terms with cancellation"),
+        _F16: Tolerance(1e-2, 1e-2, "half-precision sums"),
+        _BF16: Tolerance(5e-2, 5e-2, "bfloat16 sums"),
+    },
+    "gradient": {
+        _F64: Tolerance(1e-9, 1e-10, "autograd vs closed-form derivative: a few chained products"),
+        _F32: Tolerance(1e-4, 1e-5, "float32 autograd vs closed-form derivative"),
+    },
+    "roundtrip": {
+        _F64: Tolerance(1e-10, 1e-10, "f⁻¹(f(x)) through several layers; relative to intermediates"),
+        _F32: Tolerance(1e-4, 1e-4, "float32 round trip through several MLP-shifted layers"),
+    },
+    "logdet": {
+        _F64: Tolerance(1e-8, 1e-8, "log|det J| by autograd Jacobian + slogdet (LU) vs analytic"),
+        _F32: Tolerance(1e-3, 1e-3, "float32 log-determinant summed over D coordinates"),
+    },
+    "identity": {
+        _F64: Tolerance(1e-9, 1e-9, "an algebraic identity between two float64 computations of "
+                        "O(10–1000) magnitude (ELBO + KL = log p(x) and the like)"),
+        _F32: Tolerance(1e-3, 1e-3, "the same identity computed in float32"),
+    },
+    "quadrature": {
+        _F64: Tolerance(1e-6, 1e-7, "scipy.integrate.quad / dblquad with epsabs ≈ 1e-9 on smooth "
+                        "integrands; the integrator's own error estimate is below this"),
+    },
+}
+
+
+def tolerance(kind: str, dtype: torch.dtype) -> Tolerance:
+    """The tolerance for a comparison of ``kind`` computed in ``dtype``."""
+    try:
+        row = TOLERANCES[kind]
+    except KeyError:
+        raise ValueError(f"kind={kind!r} is not a tolerance kind; known: {sorted(TOLERANCES)}") from None
+    if dtype not in row:
+        raise ValueError(f"dtype={dtype} has no {kind!r} tolerance; known: {sorted(map(str, row))}")
+    return row[dtype]

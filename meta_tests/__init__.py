@@ -1,0 +1,1 @@
+"""Tests of the harness itself: strategies, statistics helpers, plugin, report."""

@@ -1,0 +1,135 @@
+"""Tests of the pytest plugin: not-provided accounting, areas, seeds, markers and the report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+HALF_IMPL = '''
+import torch
+def present(x):
+    return x + 1
+'''
+
+CHECKS = '''
+import pytest, torch
+pytestmark = pytest.mark.area("gaussian")
+
+def test_present(impl):
+    assert impl.present(torch.zeros(())) == 1
+
+def test_absent(impl):
+    impl.absent(torch.zeros(()))
+
+def test_present_but_wrong(impl):
+    assert impl.present(torch.zeros(())) == 2
+
+@pytest.mark.area("gumbel")
+def test_other_area(impl):
+    impl.also_absent
+'''
+
+
+def _setup(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(halfimpl=HALF_IMPL, test_checks=CHECKS)
+    pytester.syspathinsert()
+
+
+def test_missing_names_are_not_provided_and_counted(pytester: pytest.Pytester) -> None:
+    _setup(pytester)
+    result = pytester.runpytest_inprocess("--impl=halfimpl")
+    result.assert_outcomes(passed=1, failed=1, skipped=2)
+    result.stdout.fnmatch_lines([
+        "*genspec conformance: halfimpl*",
+        "gaussian*1*1*1*0",
+        "gumbel*0*0*1*0",
+        "not provided in gaussian: absent",
+        "not provided in gumbel: also_absent",
+    ])
+    assert result.ret == 1  # only the real failure fails the run
+
+
+def test_report_is_written_with_outcomes(pytester: pytest.Pytester) -> None:
+    _setup(pytester)
+    out = pytester.path / "rep"
+    pytester.runpytest_inprocess("--impl=halfimpl", f"--genspec-report={out}")
+    data = json.loads((out / "report.json").read_text())
+    outcomes = {c["nodeid"].split("::")[-1]: c["outcome"] for c in data["checks"]}
+    assert outcomes == {"test_present": "passed", "test_absent": "not_provided",
+                        "test_present_but_wrong": "failed", "test_other_area": "not_provided"}
+    assert data["summary"]["gaussian"]["missing"] == ["absent"]
+    assert "| gaussian | 1 | 1 | 1 | 0 |" in (out / "report.md").read_text()
+
+
+def test_area_option_deselects_other_areas(pytester: pytest.Pytester) -> None:
+    _setup(pytester)
+    result = pytester.runpytest_inprocess("--impl=halfimpl", "--area=gumbel")
+    result.assert_outcomes(skipped=1, deselected=3)
+    assert pytester.runpytest_inprocess("--impl=halfimpl", "--area=nope").ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_unimportable_impl_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    _setup(pytester)
+    result = pytester.runpytest_inprocess("--impl=no_such_module_xyz")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*impl='no_such_module_xyz' cannot be imported*"])
+
+
+def test_statistical_marker_must_declare_its_design(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_stat='''
+import pytest
+@pytest.mark.statistical(alpha=1e-5)
+def test_x():
+    pass
+''')
+    result = pytester.runpytest_inprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*lacks*detects*"])
+
+
+def test_slow_tests_are_excluded_unless_asked(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_slow='''
+import pytest
+@pytest.mark.slow
+def test_s():
+    pass
+def test_f():
+    pass
+''')
+    pytester.runpytest_inprocess().assert_outcomes(passed=1, deselected=1)
+    pytester.runpytest_inprocess("--run-slow").assert_outcomes(passed=2)
+
+
+SEEDED = '''
+import torch
+def test_draw(generator, spec_seed):
+    print("DRAW", spec_seed, torch.rand(3, generator=generator).tolist())
+    print("GLOBAL", torch.rand(2).tolist())
+'''
+
+
+def _draws(pytester: pytest.Pytester, *args: str) -> list[str]:
+    result = pytester.runpytest_inprocess("-s", *args)
+    lines = [line for line in result.stdout.lines if "DRAW" in line or "GLOBAL" in line]
+    return [line[line.index("DRAW") if "DRAW" in line else line.index("GLOBAL"):] for line in lines]
+
+
+def test_seeds_reproduce_and_differ(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_seeded=SEEDED)
+    default = _draws(pytester)
+    assert default == _draws(pytester) and len(default) == 2
+    assert _draws(pytester, "--spec-seed=7") == _draws(pytester, "--spec-seed=7")
+    assert _draws(pytester, "--spec-seed=7") != default
+    random_run = pytester.runpytest_inprocess("--spec-seed=random")
+    random_run.stdout.fnmatch_lines(["*spec-seed * (drawn at random) -- reproduce with --spec-seed=*"])
+
+
+def test_header_names_implementation_versions_and_seed(pytester: pytest.Pytester) -> None:
+    _setup(pytester)
+    result = pytester.runpytest_inprocess("--impl=halfimpl", "--spec-seed=3")
+    result.stdout.fnmatch_lines([
+        "genspec: implementation halfimpl*",
+        "genspec: torch *, hypothesis *, scipy *",
+        "genspec: device cpu*, profile *, spec-seed 3 -- reproduce with --spec-seed=3*",
+    ])

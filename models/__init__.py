@@ -1,0 +1,1 @@
+"""Reference models, data loading, training and evaluation."""

@@ -1,0 +1,1 @@
+"""Hypothesis property tests: exact invariants of the contract, checked against float64 oracles."""
