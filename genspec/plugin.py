@@ -18,6 +18,7 @@ import hashlib
 import os
 import platform
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -26,6 +27,7 @@ import pytest
 import torch
 
 from genspec import AREAS, checks
+from genspec.contract import missing_names
 from genspec.implementation import Implementation, NotProvided
 from genspec.stats import SUITE_ALPHA, Design, design_from_marker, total_alpha
 
@@ -136,6 +138,10 @@ def pytest_configure(config: pytest.Config) -> None:
         state.devices = [device]
 
     config.pluginmanager.register(_Recorder(state), "genspec-recorder")
+    # Like `python -m`, let --impl name a module in the directory pytest was started from.
+    invocation_dir = str(config.invocation_params.dir)
+    if invocation_dir not in sys.path:
+        sys.path.append(invocation_dir)
     try:
         state.impl = Implementation(config.getoption("--impl"))
     except ValueError as exc:
@@ -375,4 +381,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         summary=summarize(state.results),
         exitstatus=int(exitstatus),
         elapsed_s=time.time() - state.started,
+        contract_missing=missing_names(state.impl.module) if state.impl else {},
     )

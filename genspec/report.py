@@ -44,6 +44,7 @@ def write_report(
     summary: dict[str, dict[str, Any]],
     exitstatus: int,
     elapsed_s: float,
+    contract_missing: dict[str, list[str]] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.md`` into ``out``; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -55,6 +56,7 @@ def write_report(
         "devices": devices,
         "exitstatus": exitstatus,
         "elapsed_s": round(elapsed_s, 2),
+        "contract_missing": contract_missing or {},
         "summary": {a: {k: (sorted(v) if isinstance(v, set) else v) for k, v in row.items()}
                     for a, row in summary.items()},
         "checks": sorted(results.values(), key=lambda e: (e["area"], e["nodeid"])),
@@ -77,6 +79,10 @@ def write_report(
     for area, row in summary.items():
         if row["missing"]:
             lines.append(f"\nNot provided in **{area}**: {', '.join(f'`{m}`' for m in sorted(row['missing']))}")
+    absent = {a: names for a, names in (contract_missing or {}).items() if names}
+    if absent:
+        lines += ["", "Contract names this implementation does not define: " + "; ".join(
+            f"{a}: {', '.join(f'`{n}`' for n in names)}" for a, names in absent.items())]
     lines += ["", "## Checks", "",
               "| area | check | outcome | max error / tolerance | min p-value | n | alpha | note |",
               "|---|---|---|---:|---:|---:|---:|---|"]

@@ -133,3 +133,28 @@ def test_header_names_implementation_versions_and_seed(pytester: pytest.Pytester
         "genspec: torch *, hypothesis *, scipy *",
         "genspec: device cpu*, profile *, spec-seed 3 -- reproduce with --spec-seed=3*",
     ])
+
+
+def test_device_parametrizes_over_available_devices(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_dev='''
+import torch
+def test_on(device):
+    assert isinstance(device, torch.device)
+''')
+    import torch
+
+    result = pytester.runpytest_inprocess("-v")
+    expected = 2 if torch.cuda.is_available() else 1
+    result.assert_outcomes(passed=expected)
+    result.stdout.fnmatch_lines(["*test_on?cpu? PASSED*"])
+    assert pytester.runpytest_inprocess("--device=cpu").ret == 0
+
+
+def test_contract_index_matches_spec_api() -> None:
+    from pathlib import Path
+
+    from genspec.contract import all_names
+
+    spec = (Path(__file__).resolve().parents[1] / "docs" / "spec-api.md").read_text()
+    for name in all_names():
+        assert f"`{name}(" in spec, f"{name} is in genspec.contract but not in docs/spec-api.md"
