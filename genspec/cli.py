@@ -41,7 +41,17 @@ def _bugs(args: argparse.Namespace) -> int:
     return bugs_main(entries=args.entries, area=args.area, jobs=args.jobs, out=args.out)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _designs(args: argparse.Namespace) -> int:
+    from genspec.designs import collect_designs, designs_table
+
+    table = "# Statistical test designs\n\n" + designs_table(collect_designs()) + "\n"
+    if args.out:
+        Path(args.out).write_text(table)
+    print(table)
+    return 0
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="genspec", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -59,15 +69,30 @@ def build_parser() -> argparse.ArgumentParser:
     bugs.add_argument("--out", default=None, help="also write the kill table as Markdown here")
     bugs.set_defaults(func=_bugs)
 
-    if importlib.util.find_spec("models.cli") is not None:
+    designs = sub.add_parser("designs", help="print the statistical tests' designs (statistic, n, alpha, power)")
+    designs.add_argument("--out", default=None, help="also write the table as Markdown here")
+    designs.set_defaults(func=_designs)
+
+    # The model commands import torchvision and the models; only load them when asked for.
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] and args[0] in MODEL_COMMANDS and importlib.util.find_spec("models.cli") is not None:
         from models.cli import register
 
         register(sub)
+    else:
+        for name, text in MODEL_COMMANDS.items():
+            sub.add_parser(name, help=text, add_help=False)
     return parser
 
 
+MODEL_COMMANDS = {
+    "train": "train a reference model (genspec train --help)",
+    "evaluate": "evaluate a trained reference model (genspec evaluate --help)",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -7,48 +7,14 @@ statistical false alarm against a correct implementation is at most the sum.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 
-import statistical
 from genspec import AREAS
-from genspec.stats import SUITE_ALPHA, Design, design_from_marker, total_alpha
+from genspec.designs import collect_designs
+from genspec.stats import SUITE_ALPHA, total_alpha
 
 AREA_SHARE = {"gaussian": 2e-4, "gumbel": 4e-4, "flows": 1e-4, "autoencoders": 1e-4, "models": 1e-4,
               "harness": 1e-4}
-
-
-def _marks(obj: object) -> list[pytest.Mark]:
-    marks = getattr(obj, "pytestmark", [])
-    return list(marks) if isinstance(marks, list) else [marks]
-
-
-def collect_designs() -> dict[str, list[Design]]:
-    """Every statistical test function's design, per area, once per parametrized item."""
-    per_area: dict[str, list[Design]] = {a: [] for a in AREAS}
-    for info in pkgutil.iter_modules(statistical.__path__):
-        if not info.name.startswith("test_"):
-            continue
-        module = importlib.import_module(f"statistical.{info.name}")
-        module_marks = _marks(module)
-        module_area = next((m.args[0] for m in module_marks if m.name == "area"), "harness")
-        for name, fn in vars(module).items():
-            if not (name.startswith("test_") and callable(fn)):
-                continue
-            marks = _marks(fn)
-            stat = next((m for m in marks if m.name == "statistical"), None)
-            if stat is None:
-                continue
-            area = next((m.args[0] for m in marks if m.name == "area"), module_area)
-            n_items = 1
-            for m in marks:
-                if m.name == "parametrize":
-                    n_items *= len(m.args[1])
-            design = design_from_marker(f"{info.name}::{name}", stat.kwargs)
-            per_area[area].extend([design] * n_items)
-    return per_area
 
 
 def test_suite_alpha_is_within_budget() -> None:
