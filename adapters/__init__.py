@@ -1,6 +1,26 @@
 """Adapters: modules that map other libraries' functions onto the contract of ``spec-api.md``.
 
 Run the specification against one with ``genspec check --impl adapters.<name>``. Each adapter's
-docstring states the library's conventions it translates (direction, log-determinant sign,
-parameterisation) and the names it leaves not provided.
+docstring states the library's conventions it translates (direction, log-determinant sign and type,
+mask meaning, parameterisation) and the gaps it leaves for the checks to see; every name it does
+not define is reported as not provided.
+
+==============================  =============================================================
+``adapters.torch_builtins``     ``torch.distributions`` (``Normal``, ``kl_divergence``, ``Gumbel``,
+                                ``Categorical``, ``RelaxedOneHotCategorical``), ``F.gumbel_softmax``,
+                                ``F.binary_cross_entropy_with_logits``
+``adapters.nflows_coupling``    nflows ``AdditiveCouplingTransform`` (mask sign flipped)
+``adapters.zuko_coupling``      zuko ``GeneralCouplingTransform`` with ``AdditiveTransform`` (NICE
+                                is affine by default) and the contract's net as hyper network
+``adapters.normflows_coupling`` normflows ``MaskedAffineFlow(b, t, s=None)``; normflows' forward is
+                                generative, so the contract's forward is its ``inverse``
+``adapters.freia_coupling``     FrEIA ``NICECouplingBlock`` with a zero first sub-network; a float
+                                logdet broadcast to a tensor
+``adapters.freia_coupling_raw`` the same, FrEIA's float logdet left as it is
+==============================  =============================================================
+
+The peer adapters import their library at module import (``--impl`` then fails clearly when it is
+not installed: ``pip install 'genspec[peers]'``); nothing in the default test run imports them.
+``scripts/conformance_matrix.py`` runs the specification against all of them and writes
+``docs/conformance.md``.
 """

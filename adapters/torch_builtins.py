@@ -3,23 +3,42 @@
 Maps ``torch.distributions`` (``Normal``, ``kl_divergence``, ``Gumbel``, ``RelaxedOneHotCategorical``,
 ``Categorical``) and ``torch.nn.functional`` (``gumbel_softmax``,
 ``binary_cross_entropy_with_logits``) onto the names of ``spec-api.md``. Everything else (flows,
-autoencoder regularisers, ``iwae_bound``, ``anneal_tau``) is not provided and is reported so.
+autoencoder regularisers, ``negative_elbo``, ``iwae_bound``, ``anneal_tau``) is not provided and is
+reported so.
 
 Conventions translated here:
 
 * torch's samplers draw from the *global* RNG; the contract passes ``generator=``. Where torch
-  takes no generator, the adapter draws the noise with the generator and calls torch's function
-  on it (``Gumbel`` via its inverse CDF), so the check still sees torch's arithmetic.
-* ``F.gumbel_softmax`` takes no noise argument; with ``gumbels=`` given, the adapter reproduces
-  its documented computation ``softmax((logits + g) / tau)`` through ``F.gumbel_softmax`` itself by
-  temporarily fixing the noise it draws (it draws ``-empty_like(logits).exponential_().log()``).
+  takes no generator, the adapter draws torch's own uniforms or exponentials with the generator and
+  runs torch's own arithmetic on them:
+
+  - ``sample_gumbel``: ``Gumbel(0, 1).icdf(torch.rand(..., generator=g))``, which is bit for bit
+    ``Gumbel(0, 1).rsample()`` given the same uniforms (both map ``u`` to ``tiny + u * (1 - eps - tiny)``
+    and then through ``-log(-log(.))``). In float32 its largest attainable value is 15.54 (``u`` at
+    most ``1 - 2**-24``), in float64 35.64: see ``docs/conformance.md``.
+  - ``gumbel_max``: ``torch.multinomial(Categorical(logits=...).probs, 1, generator=g)``, the call
+    ``Categorical.sample`` makes.
+  - ``gumbel_softmax``: ``F.gumbel_softmax`` draws its noise as
+    ``-torch.empty_like(logits).exponential_().log()``. Without ``gumbels=`` the adapter makes that
+    ``exponential_`` call use the generator (same kernel, same arithmetic); with ``gumbels=g`` it makes
+    ``exponential_`` return ``exp(-g)`` (computed in float64, rounded once to the logits' dtype), so
+    F computes ``-log(exp(-g))``: ``g`` up to one rounding of ``exp(-g)`` (at most about 1.2e-7 in
+    ``g``, below the rounding of ``logits + g`` itself), for ``|g|`` below about 87 in float32 (709 in
+    float64), beyond which ``exp(-g)`` over- or underflows.
+
+* ``concrete_log_prob`` is ``RelaxedOneHotCategorical.log_prob``, whose arguments torch validates
+  (``validate_args`` defaults to on): a ``y`` whose float32 sum is off 1 by more than 1e-6 raises.
+* torch does not validate ``tau`` or the logits of ``F.gumbel_softmax`` and never raises the
+  contract's ``ValueError`` there; the matrix reports those checks failed, with this verdict.
 """
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch.distributions import Categorical, Normal, RelaxedOneHotCategorical, kl_divergence
+from torch.distributions import Categorical, Gumbel, Normal, RelaxedOneHotCategorical, kl_divergence
+
+_EXPONENTIAL = torch.Tensor.exponential_  # F.gumbel_softmax's noise source
 
 
 def _normal(mu: torch.Tensor, logvar: torch.Tensor) -> Normal:
@@ -60,18 +79,17 @@ def sample_gumbel(
     dtype: torch.dtype | None = None,
     device: torch.device | str | None = None,
 ) -> torch.Tensor:
-    """``Gumbel(0, 1).icdf(u)`` of uniforms drawn with ``generator`` (torch's own transform)."""
+    """``Gumbel(0, 1).icdf(u)`` of uniforms drawn with ``generator``: ``Gumbel.rsample``'s arithmetic."""
     u = torch.rand(shape, generator=generator, dtype=dtype, device=device)
-    tiny = torch.finfo(u.dtype).tiny
-    gumbel = torch.distributions.Gumbel(torch.zeros((), dtype=u.dtype, device=u.device),
-                                        torch.ones((), dtype=u.dtype, device=u.device))
-    return gumbel.icdf(u.clamp(min=tiny, max=1 - torch.finfo(u.dtype).eps))
+    zero = torch.zeros((), dtype=u.dtype, device=u.device)
+    return Gumbel(zero, torch.ones_like(zero)).icdf(u)
 
 
 def gumbel_max(logits: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
-    """``Categorical(logits=...)`` sampled through its own ``sample`` with the generator's state."""
-    g = sample_gumbel(logits.shape, generator=generator, dtype=logits.dtype, device=logits.device)
-    return (Categorical(logits=logits).logits + g).argmax(-1)
+    """``Categorical(logits=...)``'s sampler, ``torch.multinomial(probs, 1)``, with ``generator``."""
+    probs = Categorical(logits=logits).probs
+    flat = probs.reshape(-1, probs.shape[-1])
+    return torch.multinomial(flat, 1, replacement=True, generator=generator).reshape(logits.shape[:-1])
 
 
 def gumbel_softmax(
@@ -82,20 +100,25 @@ def gumbel_softmax(
     gumbels: torch.Tensor | None = None,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
-    """``F.gumbel_softmax`` with the noise it draws fixed to ``gumbels`` (or to a generator draw)."""
+    """``F.gumbel_softmax(logits, tau, hard)`` with its ``exponential_`` noise drawn from ``generator``
+    or fixed to ``exp(-gumbels)``."""
     if gumbels is None:
-        gumbels = sample_gumbel(logits.shape, generator=generator, dtype=logits.dtype, device=logits.device)
-    exp_noise = torch.exp(-gumbels)  # F.gumbel_softmax computes g = -log(E) with E ~ Exp(1)
-    original = torch.Tensor.exponential_
+        def fill(t: torch.Tensor) -> torch.Tensor:
+            return _EXPONENTIAL(t, generator=generator)
+    else:
+        exp_noise = torch.exp(-gumbels.to(torch.float64)).to(logits.dtype)
 
-    def fixed(self: torch.Tensor, *args: object, **kwargs: object) -> torch.Tensor:
-        return self.copy_(exp_noise)
+        def fill(t: torch.Tensor) -> torch.Tensor:
+            return t.copy_(exp_noise)
 
-    torch.Tensor.exponential_ = fixed  # type: ignore[method-assign]
+    def patched(self: torch.Tensor, *args: object, **kwargs: object) -> torch.Tensor:
+        return fill(self)
+
+    torch.Tensor.exponential_ = patched  # type: ignore[method-assign]
     try:
         return F.gumbel_softmax(logits, tau=tau, hard=hard)
     finally:
-        torch.Tensor.exponential_ = original  # type: ignore[method-assign]
+        torch.Tensor.exponential_ = _EXPONENTIAL  # type: ignore[method-assign]
 
 
 def concrete_log_prob(y: torch.Tensor, logits: torch.Tensor, tau: float) -> torch.Tensor:

@@ -65,6 +65,23 @@ TOLERANCES: dict[str, dict[torch.dtype, Tolerance]] = {
         _F64: Tolerance(1e-6, 1e-7, "scipy.integrate.quad / dblquad with epsabs ≈ 1e-9 on smooth "
                         "integrands; the integrator's own error estimate is below this"),
     },
+    "tempered_softmax": {
+        _F64: Tolerance(1e-10, 1e-300, "softmax(z) with z = (logits + g) / tau: per-entry relative "
+                        "error ≈ 4·u·max|z|, max|z| ≤ 5e4 (tau ≥ 1e-3); atol: below the normal range"),
+        _F32: Tolerance(1e-4, 1e-30, "the same in float32 with max|z| ≤ 150 (tau ≥ 0.25, |logits| ≤ 10): "
+                        "4 · 6e-8 · 150 ≈ 4e-5; atol: subnormal or flushed entries below 1e-38"),
+    },
+    "concrete_log_density": {
+        _F64: Tolerance(1e-12, 1e-9, "log density as a sum of K ≤ 6 terms of size (tau + 1)|log y| ≤ 2e3 "
+                        "(y ≥ 1e-300): cancellation leaves ~1e4 · u absolute error"),
+        _F32: Tolerance(1e-5, 2e-3, "the same in float32: terms up to 3 · 87 (y ≥ 1e-38, tau ≤ 2), "
+                        "K ≤ 6: ~1.6e3 · 6e-8 · 20"),
+    },
+    "grid_quadrature": {
+        _F64: Tolerance(0.0, 2e-3, "trapezoid rule on a 301² grid of a 2-D flow density with ReLU kinks, "
+                        "plus the mass outside the grid (< 1e-5): measured ≤ 5e-4 over seeds; a wrong "
+                        "constant or logdet moves the integral by far more"),
+    },
 }
 
 

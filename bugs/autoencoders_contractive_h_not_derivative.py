@@ -1,0 +1,15 @@
+"""Contractive penalty with the activation h in place of its derivative h(1 - h): sum_j h_j^2 sum_i W_ji^2."""
+from reference import *  # noqa: F401,F403
+
+import torch
+from torch.nn import functional as F
+
+AREA = "autoencoders"
+CAUGHT_BY = "properties/test_contractive_penalty.py::test_contractive_penalty_is_squared_frobenius_norm_of_jacobian"
+SOURCE = ("plausible: the Jacobian of sigmoid(Wx + b) is diag(h(1-h)) W; using the layer output h "
+          "(what a forward hook returns) in place of sigma'(z) = h(1-h)")
+
+
+def contractive_penalty(x, weight, bias):
+    h = torch.sigmoid(F.linear(x, weight, bias))
+    return (h.square() * weight.square().sum(dim=1)).sum(-1)

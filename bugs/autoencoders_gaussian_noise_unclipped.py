@@ -1,0 +1,18 @@
+"""Gaussian corruption without the clip to [0, 1] (seed 001: x_noisy = np.clip(x + 0.5 * noise, 0., 1.))."""
+from reference import *  # noqa: F401,F403
+
+import torch
+
+AREA = "autoencoders"
+CAUGHT_BY = ("properties/test_corruptions_gaussian.py::"
+             "test_gaussian_noise_respects_clip_and_is_the_clamp_of_the_unclipped_draw")
+SOURCE = ("plausible: PyTorch ports of seed 001's denoiser often write `x + 0.5 * torch.randn_like(x)` "
+          "and drop the np.clip line, feeding values outside the data range")
+
+
+def gaussian_noise(x, std, *, clip=(0.0, 1.0), generator=None):
+    if not float(std) >= 0:
+        raise ValueError(f"std={std!r} must be non-negative")
+    device = generator.device if generator is not None else x.device
+    eps = torch.randn(x.shape, generator=generator, dtype=x.dtype, device=device).to(x.device)
+    return x + float(std) * eps

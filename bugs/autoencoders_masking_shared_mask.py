@@ -1,0 +1,20 @@
+"""Masking noise that draws one mask and applies it to every example of the batch."""
+from reference import *  # noqa: F401,F403
+
+import torch
+
+AREA = "autoencoders"
+CAUGHT_BY = "properties/test_corruptions_masking.py::test_masking_noise_masks_are_independent_across_examples"
+SOURCE = ("plausible: drawing the permutation once, `idx = torch.randperm(D)[:k]; x[:, idx] = 0`, "
+          "masks the same pixels of every image in the batch")
+
+
+def masking_noise(x, fraction, *, generator=None):
+    if not 0.0 <= float(fraction) <= 1.0:
+        raise ValueError(f"fraction={fraction!r} must lie in [0, 1]")
+    d = x.shape[-1]
+    k = round(float(fraction) * d)
+    idx = torch.randperm(d, generator=generator)[:k].to(x.device)
+    out = x.clone()
+    out[..., idx] = 0
+    return out

@@ -1,0 +1,19 @@
+"""RandomPermutation's inverse indexes with p instead of argsort(p).
+
+Right for the reverse permutation and for swapping the halves of an even D (both are their own
+inverse), which is what such code is usually tried on; wrong for a random permutation.
+"""
+import torch
+
+from reference import *  # noqa: F401,F403
+from reference import permutations as _permutations
+
+AREA = "flows"
+CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"
+SOURCE = "plausible: inverting a shuffle with the shuffle itself; correct for every involution it is tested on"
+
+
+class RandomPermutation(_permutations.RandomPermutation):
+    def inverse(self, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        self._check(y, "y")
+        return y[..., self.permutation], y.new_zeros(y.shape[:-1])

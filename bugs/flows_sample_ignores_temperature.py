@@ -1,0 +1,16 @@
+"""NICE.sample accepts a temperature and ignores it: every draw uses the prior at temperature 1."""
+import torch
+
+from reference import *  # noqa: F401,F403
+from reference import nice as _nice
+
+AREA = "flows"
+CAUGHT_BY = "properties/test_nice.py::test_sample_latent_is_temperature_times_the_prior_draw"
+SOURCE = "plausible: a temperature keyword threaded through the API but never applied to the noise"
+
+
+class NICE(_nice.NICE):
+    def sample(self, n: int, *, temperature: float = 1.0,
+               generator: torch.Generator | None = None) -> torch.Tensor:
+        _ = super().sample(0, temperature=temperature)  # validates temperature
+        return super().sample(n, temperature=1.0, generator=generator)

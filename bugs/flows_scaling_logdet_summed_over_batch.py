@@ -1,0 +1,23 @@
+"""Scaling's logdet is summed over the batch as well as over the coordinates: one scalar per batch.
+
+``(log_scale * torch.ones_like(h)).sum()`` sums every element instead of the last dimension, so
+the logdet is batch_size times too large and has shape () instead of the batch shape.
+"""
+import torch
+
+from reference import *  # noqa: F401,F403
+from reference import scaling as _scaling
+
+AREA = "flows"
+CAUGHT_BY = "properties/test_bijector.py::test_forward_logdet_is_log_abs_det_of_autograd_jacobian"
+SOURCE = "plausible: .sum() without dim=-1 on a broadcast log_scale, common in hand-written flow layers"
+
+
+class Scaling(_scaling.Scaling):
+    def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        z, _ = super().forward(h)
+        return z, (self.log_scale.to(h.dtype) * torch.ones_like(h)).sum()
+
+    def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h, _ = super().inverse(z)
+        return h, -(self.log_scale.to(z.dtype) * torch.ones_like(z)).sum()

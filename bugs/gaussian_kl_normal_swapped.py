@@ -1,0 +1,19 @@
+"""kl_normal with q and p swapped: returns KL(p || q) (the KL is not symmetric)."""
+import torch
+from torch import Tensor
+
+from reference import *  # noqa: F401,F403
+from reference.gaussian import check_gaussian
+
+AREA = "gaussian"
+CAUGHT_BY = "properties/test_gaussian_kl.py::test_kl_normal_matches_torch_distributions"
+SOURCE = ("plausible: a helper kl(mu1, logvar1, mu2, logvar2) called with prior and posterior in the "
+          "other order (ladder / hierarchical VAEs, conditional priors); no shape check notices, and "
+          "both orders are >= 0")
+
+
+def kl_normal(mu_q: Tensor, logvar_q: Tensor, mu_p: Tensor, logvar_p: Tensor) -> Tensor:
+    check_gaussian(mu_q=mu_q, logvar_q=logvar_q, mu_p=mu_p, logvar_p=logvar_p)
+    mu_q, logvar_q, mu_p, logvar_p = mu_p, logvar_p, mu_q, logvar_q
+    return 0.5 * torch.sum(logvar_p - logvar_q + (logvar_q.exp() + (mu_q - mu_p).pow(2)) / logvar_p.exp() - 1,
+                           dim=-1)

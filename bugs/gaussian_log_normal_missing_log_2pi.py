@@ -1,0 +1,16 @@
+"""log_normal without the -1/2 log(2 pi) per coordinate: not a normalised log density."""
+import torch
+from torch import Tensor
+
+from reference import *  # noqa: F401,F403
+from reference.gaussian import check_gaussian
+
+AREA = "gaussian"
+CAUGHT_BY = "properties/test_gaussian.py::test_log_normal_matches_torch_distributions"
+SOURCE = ("plausible: the constant dropped 'because it has no gradient'; harmless in a loss, wrong in "
+          "log p(x) estimates, IWAE bounds and bits/dim computed from it")
+
+
+def log_normal(x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
+    check_gaussian(x=x, mu=mu, logvar=logvar)
+    return -0.5 * (logvar + (x - mu).pow(2) / logvar.exp()).sum(-1)

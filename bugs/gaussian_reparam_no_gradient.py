@@ -1,0 +1,16 @@
+"""reparameterize draws z without a path back to mu and logvar (sample() instead of rsample())."""
+import torch
+from torch import Tensor
+
+from reference import *  # noqa: F401,F403
+
+AREA = "gaussian"
+CAUGHT_BY = "properties/test_gaussian.py::test_reparameterize_gradients_flow_to_mu_and_logvar"
+SOURCE = ("plausible: torch.distributions.Normal(mu, std).sample() (computed under no_grad) where "
+          "rsample() is meant (AntixK/PyTorch-VAE#12 asks about the distinction); the encoder then "
+          "learns from the KL alone")
+
+
+def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor) -> Tensor:
+    with torch.no_grad():
+        return mu + torch.exp(0.5 * logvar) * eps

@@ -1,0 +1,150 @@
+"""``genspec train MODEL`` and ``genspec evaluate MODEL``: the reference models from the command line.
+
+    genspec train MODEL [--epochs N | --steps N] [--batch-size B] [--seed S] [--device auto|cpu|cuda]
+                        [--dataset fashion-mnist|mnist] [--data-dir DIR] [--download] [--out DIR]
+                        [--resume] [--checkpoint-every N] [--limit N] [--threads N] [--no-progress]
+    genspec evaluate MODEL --checkpoint PATH [--iwae-k K] [--figures DIR] [--limit N] [--metrics PATH]
+                        [--seed S] [--device ...] [--dataset ...] [--data-dir DIR] [--download]
+
+``train`` writes ``OUT/checkpoint.pt`` (atomically, every ``--checkpoint-every`` steps, at the end
+and on Ctrl-C) and ``OUT/train.json``; ``--resume`` continues from ``OUT/checkpoint.pt``.
+``evaluate`` writes the metrics as JSON (default: ``metrics.json`` next to the checkpoint) and,
+with ``--figures``, PNG figures. Exit codes: 0 done, 1 error (message on stderr), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["evaluate_command", "register", "train_command"]
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive integer")
+    return value
+
+
+def _data_args(p: argparse.ArgumentParser, *, dataset_default: str | None) -> None:
+    from models.data import DATASETS
+
+    p.add_argument("--dataset", choices=sorted(DATASETS), default=dataset_default,
+                   help="data set (default: fashion-mnist; evaluate: the checkpoint's)")
+    p.add_argument("--data-dir", default=None, help="a copy of the data set (torchvision layout or the .gz files)")
+    p.add_argument("--download", action="store_true", help="let torchvision download the data set")
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
+    p.add_argument("--limit", type=_positive, default=None, help="use only the first N examples")
+    p.add_argument("--threads", type=_positive, default=None, help="torch CPU threads")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``train`` and ``evaluate`` to the ``genspec`` command's subparsers."""
+    from models.registry import names
+
+    models = names()
+    train = subparsers.add_parser("train", help="train a reference model",
+                                  description="Train a reference model (checkpoints, --resume, progress bar).")
+    train.add_argument("model", choices=models, metavar="MODEL", help="one of: " + ", ".join(models))
+    group = train.add_mutually_exclusive_group()
+    group.add_argument("--epochs", type=_positive, default=None, help="epochs (default: the model's)")
+    group.add_argument("--steps", type=_positive, default=None, help="total optimiser steps (instead of epochs)")
+    train.add_argument("--batch-size", type=_positive, default=None, help="default: the model's")
+    _data_args(train, dataset_default="fashion-mnist")
+    train.add_argument("--out", default=None, help="run directory (default: runs/MODEL)")
+    train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    train.add_argument("--checkpoint-every", type=_positive, default=500, help="steps between checkpoints")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.set_defaults(func=train_command)
+
+    ev = subparsers.add_parser("evaluate", help="evaluate a trained reference model",
+                               description="Test-set metrics in the papers' units, and figures.")
+    ev.add_argument("model", choices=models, metavar="MODEL", help="one of: " + ", ".join(models))
+    ev.add_argument("--checkpoint", required=True, help="checkpoint.pt written by genspec train")
+    ev.add_argument("--iwae-k", type=int, default=5000, help="importance samples for log p(x) (0: skip)")
+    ev.add_argument("--figures", default=None, help="write PNG figures to this directory")
+    ev.add_argument("--metrics", default=None, help="metrics JSON path (default: next to the checkpoint)")
+    ev.add_argument("--batch-size", type=_positive, default=100, help="test examples per batch")
+    _data_args(ev, dataset_default=None)
+    ev.set_defaults(func=evaluate_command)
+
+
+def _threads(n: int | None) -> None:
+    if n is not None:
+        import torch
+
+        torch.set_num_threads(n)
+
+
+def train_command(args: argparse.Namespace) -> int:
+    from models.data import DatasetNotFoundError
+    from models.training import NonFiniteLossError, TrainConfig, TrainingInterrupted, train
+
+    _threads(args.threads)
+    try:
+        config = TrainConfig(model=args.model, epochs=args.epochs, steps=args.steps, batch_size=args.batch_size,
+                             seed=args.seed, device=args.device, dataset=args.dataset, data_dir=args.data_dir,
+                             download=args.download, limit=args.limit, out=args.out,
+                             checkpoint_every=args.checkpoint_every, progress=not args.no_progress)
+        summary = train(config, resume=args.resume, handle_signals=True)
+    except TrainingInterrupted as err:
+        print(f"genspec train: {err}", file=sys.stderr)
+        return 130
+    except (DatasetNotFoundError, NonFiniteLossError, FileExistsError, ValueError) as err:
+        print(f"genspec train: error: {err}", file=sys.stderr)
+        return 1
+    print(f"genspec train: {summary['model']}: {summary['steps']} steps ({summary['epochs']:.2f} epochs) in "
+          f"{summary['wall_s']:.1f} s ({summary['cpu_s']:.1f} s CPU) on {summary['device']}; checkpoint {summary['checkpoint']}")
+    return 0
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    import torch
+
+    from models.data import DatasetNotFoundError, load_split
+    from models.evaluation import evaluate_model, test_batches
+    from models.registry import get
+    from models.training import load_checkpoint, resolve_device
+
+    _threads(args.threads)
+    try:
+        spec = get(args.model)
+        device = resolve_device(args.device)
+        state = load_checkpoint(args.checkpoint)
+        if state["config"]["model"] != spec.name:
+            raise ValueError(f"MODEL={spec.name!r}, but the checkpoint holds {state['config']['model']!r}")
+        dataset = args.dataset or state["config"]["dataset"]
+        split = load_split(dataset, train=False, data_dir=args.data_dir, download=args.download, limit=args.limit)
+    except (DatasetNotFoundError, FileNotFoundError, ValueError) as err:
+        print(f"genspec evaluate: error: {err}", file=sys.stderr)
+        return 1
+    model = spec.build(**state["config"]["kwargs"])
+    model.load_state_dict(state["model"])
+    model.to(device)
+    start, start_cpu = time.perf_counter(), time.process_time()
+    metrics = evaluate_model(spec, model, split, device=device, iwae_k=args.iwae_k, seed=args.seed,
+                             step=state["step"], batch_size=args.batch_size)
+    metrics.update(train_steps=state["step"], train_epochs=state["step"] / state["batches_per_epoch"],
+                   train_wall_s=state["elapsed"], train_cpu_s=state["cpu_s"],
+                   eval_wall_s=time.perf_counter() - start, eval_cpu_s=time.process_time() - start_cpu,
+                   device=str(device), checkpoint=str(args.checkpoint),
+                   torch_threads=torch.get_num_threads())
+    if args.figures:
+        from models.figures import model_figures
+
+        x, labels = test_batches(split, spec.transform, batch_size=min(len(split), 2000), seed=args.seed)[0]
+        paths = model_figures(spec.kind, spec.name, model, x, labels, args.figures, device=device,
+                              seed=args.seed, step=state["step"])
+        metrics["figures"] = [str(p) for p in paths]
+    path = Path(args.metrics) if args.metrics else Path(args.checkpoint).with_name("metrics.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(metrics, indent=2) + "\n")
+    print(json.dumps(metrics, indent=2))
+    return 0
+

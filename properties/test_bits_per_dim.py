@@ -1,0 +1,130 @@
+r"""Properties of ``bits_per_dim`` and of uniform ``dequantize``.
+
+    y = dequantize(k) = (k + u) / n_bins,   u ~ U[0, 1)         floor(n_bins * y) = k, y in [0, 1)
+    bits_per_dim(ll, D) = (D ln n_bins - ll) / (D ln 2)
+
+Independent computations: (1) the code length in bits of the density expressed on the original
+scale [0, n_bins)^D, -log2 p'(n_bins y) / D with p'(y') = p(y) / n_bins^D; (2) the piecewise-constant
+(histogram) density of a factorised categorical distribution P over levels,
+p(y) = prod_d P_d(floor(n_bins y_d)) n_bins, for which the dequantized bound is tight, so
+bits_per_dim(log p(dequantize(k))) = -log2 P(k) / D exactly; (3) a uniform density on [0, 1)^D is
+log2(n_bins) = 8 bits per dim for 8-bit data.
+
+References: Theis, van den Oord, Bethge, arXiv:1511.01844, §3.1; Dinh et al., arXiv:1410.8516,
+§5.1; seed 003_2bb67353180af150.txt, section 实验 (pixel values 0~1).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from genspec import strategies as gst
+from genspec.checks import assert_close
+from properties.test_bijector import F64, randomize_
+
+pytestmark = pytest.mark.area("flows")
+
+N_BINS = st.sampled_from([2, 16, 256, 1024])
+
+
+@given(ll=st.floats(-1e4, 1e4), dim=st.integers(1, 3072), n_bins=N_BINS)
+def test_bits_per_dim_is_the_code_length_on_the_original_scale(impl, ll, dim, n_bins):
+    # density on [0, n_bins)^D: log p'(y') = ll - D ln(n_bins); bits = -log2 p' / D
+    expected = -(np.float64(ll) - dim * np.log(np.float64(n_bins))) / np.log(2.0) / dim
+    got = impl.bits_per_dim(torch.tensor(ll, dtype=F64), dim, n_bins=n_bins)
+    assert_close(got, torch.tensor(expected), kind="elementwise", what="bits per dim, float64")
+
+
+@given(data=st.data())
+def test_bits_per_dim_keeps_shape_and_dtype(impl, data):
+    dtype = data.draw(gst.float_dtypes())
+    shape = data.draw(gst.batch_shapes(min_rank=0, max_rank=3))
+    ll = data.draw(gst.tensors(shape, dtype=dtype, min_value=-3000, max_value=3000))
+    got = impl.bits_per_dim(ll, 784)
+    assert got.shape == ll.shape and got.dtype == dtype
+    assert_close(got, (784 * 8 - ll.to(F64) / math.log(2)) / 784, kind="elementwise", what="bits per dim, batched")
+
+
+def test_uniform_density_on_the_unit_cube_is_eight_bits_per_dim(impl):
+    assert_close(impl.bits_per_dim(torch.zeros(3, dtype=F64), 784), torch.full((3,), 8.0, dtype=F64),
+                 kind="elementwise", what="log p = 0 on [0, 1)^D gives log2(256) = 8 bits per dim")
+
+
+@given(seed=st.integers(0, 2**31), dim=st.integers(1, 12), n_bins=N_BINS)
+def test_histogram_density_on_dequantized_data_gives_the_discrete_code_length(impl, seed, dim, n_bins):
+    g = torch.Generator().manual_seed(seed)
+    probs = torch.softmax(torch.randn(dim, n_bins, generator=g, dtype=F64) * 2, dim=-1)  # P_d(level)
+    k = torch.multinomial(probs, 5, replacement=True, generator=g).T  # (5, D) levels
+    y = impl.dequantize(k, n_bins=n_bins, generator=g, dtype=F64)
+    cell = torch.floor(y * n_bins).long()
+    assert torch.equal(cell, k), "floor(n_bins * dequantize(k)) != k"
+    log_density = torch.log(probs.gather(1, cell.T).T * n_bins).sum(-1)  # histogram density at y
+    discrete_bits = -torch.log2(probs.gather(1, k.T).T).sum(-1) / dim
+    assert_close(impl.bits_per_dim(log_density, dim, n_bins=n_bins), discrete_bits, kind="reduction",
+                 what="bits per dim of the histogram density = -log2 P(k) / D")
+
+
+@pytest.mark.parametrize("prior", ["logistic", "gaussian"])
+def test_bits_per_dim_of_a_nice_model_matches_its_density_in_pixel_units(impl, prior, generator):
+    """NICE on dequantized 8-bit data: bits_per_dim(log_prob(y)) = -log2 p'(256 y) / D, where p' is
+    the same model's density in pixel units [0, 256)^D, computed through a rescaled input."""
+    model = randomize_(impl.NICE(6, couplings=4, hidden=8, depth=2, prior=prior).to(F64), generator)
+    k = torch.randint(0, 256, (10, 6), generator=generator)
+    y = impl.dequantize(k, generator=generator, dtype=F64)
+    pixels = y * 256
+    with torch.no_grad():
+        log_p_pixels = model.log_prob(pixels / 256) + 6 * math.log(1 / 256)  # change of variables
+        got = impl.bits_per_dim(model.log_prob(y), 6)
+    assert_close(got, -log_p_pixels / math.log(2) / 6, kind="identity",
+                 what=f"bits per dim of NICE ({prior}) on dequantized 8-bit data")
+
+
+# ----------------------------------------------------------------------------- dequantize
+
+
+@given(seed=st.integers(0, 2**31), n_bins=N_BINS, shape=gst.batch_shapes(min_rank=0, max_rank=3))
+def test_dequantize_stays_in_the_cell_of_each_level(impl, seed, n_bins, shape):
+    g = torch.Generator().manual_seed(seed)
+    k = torch.randint(0, n_bins, shape, generator=g)
+    for dtype in (torch.float32, F64):
+        y = impl.dequantize(k, n_bins=n_bins, generator=g, dtype=dtype)
+        assert y.shape == k.shape and y.dtype == dtype
+        assert bool(((y >= 0) & (y < 1)).all()), "dequantized values leave [0, 1)"
+        assert torch.equal(torch.floor(y * n_bins).long(), k), "dequantized values leave their cell"
+    y = impl.dequantize(k.to(torch.float32), n_bins=n_bins, generator=g)
+    assert y.dtype == torch.float32, "a float input keeps its dtype"
+
+
+def test_dequantize_float32_never_rounds_into_the_next_cell(impl, generator):
+    """(255 + u) / 256 rounds to 1.0 in float32 for u > 1 - 2^-17: ~8 of 2^20 draws."""
+    k = torch.full((2**20,), 255)
+    y = impl.dequantize(k, generator=generator, dtype=torch.float32)
+    assert float(y.max()) < 1.0 and torch.equal(torch.floor(y * 256).long(), k)
+
+
+def test_dequantize_is_reproducible_and_random(impl):
+    k = torch.arange(256).repeat(4)
+    a = impl.dequantize(k, generator=torch.Generator().manual_seed(1))
+    b = impl.dequantize(k, generator=torch.Generator().manual_seed(1))
+    c = impl.dequantize(k, generator=torch.Generator().manual_seed(2))
+    assert torch.equal(a, b) and not torch.equal(a, c)
+    assert len(torch.unique(a * 256 - k)) > 1000, "the noise is not drawn independently per entry"
+
+
+def test_bits_per_dim_and_dequantize_reject_bad_arguments(impl):
+    for bad in (0, -5, 2.5):
+        with pytest.raises(ValueError, match=r"\bnum_dims\b"):
+            impl.bits_per_dim(torch.zeros(2), bad)
+    with pytest.raises(ValueError, match=r"\bn_bins\b"):
+        impl.bits_per_dim(torch.zeros(2), 4, n_bins=1)
+    with pytest.raises(ValueError, match=r"\bn_bins\b"):
+        impl.dequantize(torch.zeros(3, dtype=torch.int64), n_bins=1)
+    for bad in (torch.tensor([0, 256]), torch.tensor([-1, 3]), torch.tensor([0.5, 2.0])):
+        with pytest.raises(ValueError, match=r"\bx\b"):
+            impl.dequantize(bad)

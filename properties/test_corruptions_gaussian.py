@@ -1,0 +1,95 @@
+"""Gaussian corruption: ``gaussian_noise(x, std, clip=(lo, hi)) = clamp(x + std · N(0, 1), lo, hi)``.
+
+Seed 001 corrupts with ``noise_factor = 0.5`` and clips to [0, 1] (the contract's default). The
+clipped result must be the clamp of the unclipped one drawn from the same generator state; the
+noise scale is checked with a sample mean and variance whose false-alarm probability (computed
+below) is negligible.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
+
+from genspec import strategies as gst
+from genspec.checks import record
+
+pytestmark = pytest.mark.area("autoencoders")
+
+
+def _gen(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+@given(data=st.data(), std=st.floats(min_value=0.0, max_value=5.0), seed=gst.seeds())
+def test_gaussian_noise_respects_clip_and_is_the_clamp_of_the_unclipped_draw(impl, data, std, seed):
+    dtype = data.draw(gst.float_dtypes(), label="dtype")
+    shape = data.draw(gst.shapes(min_rank=0, max_rank=4, max_side=5), label="shape")
+    x = data.draw(gst.tensors(shape, dtype=dtype, min_value=-1.0, max_value=2.0), label="x")
+    lo = data.draw(st.floats(min_value=-1.0, max_value=1.0), label="lo")
+    hi = data.draw(st.floats(min_value=lo, max_value=2.0), label="hi")
+    out = impl.gaussian_noise(x, std, clip=(lo, hi), generator=_gen(seed))
+    free = impl.gaussian_noise(x, std, clip=None, generator=_gen(seed))
+    assert out.shape == x.shape and out.dtype == dtype and free.shape == x.shape
+    assert bool(((out >= lo) & (out <= hi)).all()), (
+        f"gaussian_noise left clip=({lo}, {hi}): values in [{out.min().item()}, {out.max().item()}]")
+    assert torch.equal(out, free.clamp(lo, hi)), "clipped draw != clamp of the unclipped draw (same generator)"
+
+
+def test_gaussian_noise_default_clip_is_the_unit_interval(impl, make_generator):
+    x = torch.rand(4, 50, dtype=torch.float64)
+    out = impl.gaussian_noise(x, 0.5, generator=make_generator(1))  # seed 001: noise_factor = 0.5
+    free = impl.gaussian_noise(x, 0.5, clip=None, generator=make_generator(1))
+    assert bool(((out >= 0) & (out <= 1)).all()), "the default clip is not (0, 1)"
+    assert bool(((free < 0) | (free > 1)).any()), "without clip the noisy values should leave [0, 1]"
+    assert torch.equal(out, free.clamp(0.0, 1.0))
+
+
+def test_gaussian_noise_with_zero_std_is_the_clamped_input(impl, generator):
+    x = torch.linspace(-0.5, 1.5, 21, dtype=torch.float64)
+    assert torch.equal(impl.gaussian_noise(x, 0.0, generator=generator), x.clamp(0.0, 1.0))
+    assert torch.equal(impl.gaussian_noise(x, 0.0, clip=None, generator=generator), x)
+
+
+N, STD, MEAN_BOUND, VAR_BOUND = 20_000, 0.5, 0.1, 0.1
+# False alarm: |mean of N standard normals| > 0.1, or |s^2 - 1| > 0.1 with (N - 1) s^2 ~ chi2(N - 1).
+ALPHA_SCALE = float(2 * stats.norm.sf(MEAN_BOUND * math.sqrt(N))
+                    + stats.chi2.cdf((N - 1) * (1 - VAR_BOUND), N - 1)
+                    + stats.chi2.sf((N - 1) * (1 + VAR_BOUND), N - 1))
+
+
+@pytest.mark.statistical(statistic="sample mean and variance of (out - x) / std", n=N, alpha=ALPHA_SCALE,
+                         detects="noise of variance off by 10% or more (std**2 for std, uniform noise) "
+                                 "or mean shifted by 0.1 std")
+def test_gaussian_noise_has_standard_deviation_std(impl, generator):
+    x = torch.full((N,), 0.25, dtype=torch.float64)
+    z = (impl.gaussian_noise(x, STD, clip=None, generator=generator) - x) / STD
+    mean, var = z.mean().item(), z.var().item()
+    record(mean=mean, variance=var, n=N, alpha=ALPHA_SCALE)
+    assert abs(mean) < MEAN_BOUND, f"mean of (out - x)/std = {mean}, expected 0"
+    assert abs(var - 1) < VAR_BOUND, f"variance of (out - x)/std = {var}, expected 1"
+
+
+@pytest.mark.parametrize("std", [-0.5, float("nan"), float("inf")])
+def test_gaussian_noise_rejects_bad_std(impl, std):
+    with pytest.raises(ValueError, match="std"):
+        impl.gaussian_noise(torch.ones(3), std)
+
+
+def test_gaussian_noise_rejects_an_empty_clip_interval(impl):
+    with pytest.raises(ValueError, match="clip"):
+        impl.gaussian_noise(torch.ones(3), 0.5, clip=(1.0, 0.0))
+
+
+def test_gaussian_noise_on_device_matches_cpu(impl, device, make_generator):
+    # The generator stays on the CPU; the result lives on x's device and equals the CPU result.
+    x = torch.rand(4, 9, dtype=torch.float64, generator=make_generator(3))
+    on_cpu = impl.gaussian_noise(x, 0.5, generator=make_generator(4))
+    on_device = impl.gaussian_noise(x.to(device), 0.5, generator=make_generator(4))
+    assert on_device.device.type == device.type and on_device.dtype == x.dtype
+    assert torch.equal(on_device.cpu(), on_cpu)

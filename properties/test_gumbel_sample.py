@@ -1,0 +1,96 @@
+r"""Properties of ``sample_gumbel`` and ``gumbel_max``: shapes, dtypes, devices, finiteness, -inf
+logits, generator determinism, independent rows.
+
+The distributions themselves are checked in ``statistical/test_gumbel_*.py``. Reference:
+``reference/gumbel.py``; seed 000, "引入 Gumbel Max".
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+from genspec import strategies as gst
+from genspec.checks import record
+from properties._gumbel_common import logits_cases
+
+pytestmark = pytest.mark.area("gumbel")
+
+ALL_DTYPES = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
+
+
+@given(data=st.data())
+def test_sample_gumbel_shape_and_dtype(impl, data) -> None:
+    shape = data.draw(gst.shapes(min_rank=0, max_rank=4))
+    dtype = data.draw(st.sampled_from(ALL_DTYPES))
+    g = impl.sample_gumbel(shape, generator=data.draw(gst.generators()), dtype=dtype)
+    assert tuple(g.shape) == tuple(shape), f"shape {tuple(g.shape)} != {shape}"
+    assert g.dtype == dtype, f"dtype {g.dtype} != {dtype}"
+    assert bool(torch.isfinite(g).all())
+
+
+def test_sample_gumbel_on_device(impl, make_generator, device) -> None:
+    g = impl.sample_gumbel((7, 3), generator=make_generator(0, device=device), dtype=torch.float32,
+                           device=device)
+    assert g.device.type == device.type and g.shape == (7, 3)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=str)
+def test_every_draw_is_finite_at_every_dtype(impl, generator, dtype) -> None:
+    """2**18 draws: a uniform drawn in a half-precision dtype is 0 once in 2**8 (bfloat16) or 2**11
+    (float16) draws, so -log(-log u) without a guard shows -inf here; float32's 2**-24 needs the slow
+    1e8-draw check (statistical/test_gumbel_tail.py)."""
+    g = impl.sample_gumbel((2**18,), generator=generator, dtype=dtype)
+    bad = int((~torch.isfinite(g)).sum())
+    record(dtype=str(dtype), non_finite=bad, max=float(g.float().max()), min=float(g.float().min()))
+    assert bad == 0, f"{bad} of 2**18 {dtype} Gumbel draws are not finite"
+
+
+def test_same_seed_same_draws_different_seed_different_draws(impl, make_generator) -> None:
+    a = impl.sample_gumbel((64,), generator=make_generator(1), dtype=torch.float64)
+    b = impl.sample_gumbel((64,), generator=make_generator(1), dtype=torch.float64)
+    c = impl.sample_gumbel((64,), generator=make_generator(2), dtype=torch.float64)
+    assert torch.equal(a, b), "the same generator seed gave different Gumbel draws"
+    assert not torch.equal(a, c), "different seeds gave the same Gumbel draws"
+    logits = torch.zeros(64, 4, dtype=torch.float64)
+    i = impl.gumbel_max(logits, generator=make_generator(3))
+    j = impl.gumbel_max(logits, generator=make_generator(3))
+    k = impl.gumbel_max(logits, generator=make_generator(4))
+    assert torch.equal(i, j), "gumbel_max: the same seed gave different draws"
+    assert not torch.equal(i, k), "gumbel_max: different seeds gave the same 64 draws"
+
+
+@given(data=st.data())
+def test_gumbel_max_shape_dtype_and_range(impl, data) -> None:
+    logits = data.draw(logits_cases(neg_inf=True))
+    idx = impl.gumbel_max(logits, generator=data.draw(gst.generators()))
+    assert idx.dtype == torch.int64, f"dtype {idx.dtype} != int64"
+    assert tuple(idx.shape) == tuple(logits.shape[:-1]), f"shape {tuple(idx.shape)} != {tuple(logits.shape[:-1])}"
+    assert bool(((idx >= 0) & (idx < logits.shape[-1])).all())
+
+
+@given(data=st.data())
+def test_gumbel_max_never_selects_a_neg_inf_logit(impl, data) -> None:
+    logits = data.draw(logits_cases(neg_inf=True, min_k=2, max_rank=1))
+    many = logits.unsqueeze(0).expand((256,) + tuple(logits.shape)).contiguous()
+    idx = impl.gumbel_max(many, generator=data.draw(gst.generators()))
+    chosen = torch.isneginf(many).gather(-1, idx.unsqueeze(-1))
+    assert not bool(chosen.any()), f"gumbel_max selected a -inf logit: {logits}"
+
+
+@given(data=st.data())
+def test_gumbel_max_is_invariant_to_shifting_the_logits(impl, data) -> None:
+    """With the same generator state, logits + c gives the same draws (float64: no rounding ties)."""
+    logits = data.draw(logits_cases(dtype=torch.float64, neg_inf=True))
+    c = data.draw(gst.tensors(logits.shape[:-1] + (1,), dtype=torch.float64, min_value=-50, max_value=50))
+    seed = data.draw(gst.seeds())
+    a = impl.gumbel_max(logits, generator=torch.Generator().manual_seed(seed))
+    b = impl.gumbel_max(logits + c, generator=torch.Generator().manual_seed(seed))
+    assert torch.equal(a, b), "gumbel_max(logits + c) differs from gumbel_max(logits) for the same noise"
+
+
+def test_gumbel_max_rows_of_a_batch_get_their_own_noise(impl, generator) -> None:
+    idx = impl.gumbel_max(torch.zeros(64, 4, dtype=torch.float64), generator=generator)
+    record(distinct=int(idx.unique().numel()))
+    assert idx.unique().numel() > 1, "64 rows of uniform logits all drew the same class: shared noise"

@@ -1,0 +1,200 @@
+r"""Properties of the ``NICE`` model: its density, its sampler with a temperature, its configuration.
+
+    z, logdet = NICE.forward(x),   log_prob(x) = log p_prior(z) + logdet
+    p_prior: standard logistic, log p = -softplus(z) - softplus(-z) (paper), or standard normal (seed)
+    sample(n, temperature=T) = inverse(T * eps),  eps ~ prior
+
+Checked here: log_prob against scipy / torch.distributions priors plus an autograd slogdet; the
+density integrates to 1 over a grid for D = 2 (the Monte Carlo check for D = 6 is in
+``statistical/test_nice.py``); with the Gaussian prior it equals the unscaled flow under
+N(0, diag(exp(-log_scale))^2) exactly (the seed's s_i = 1/σ_i); every coordinate is moved (the
+partition alternates); the latent of ``sample(temperature=T)`` is T times that of T = 1 for the
+same noise; the paper's 784-D model has 19,158,352 parameters (the seed's "约为 2×10^7").
+
+References: seed 003_2bb67353180af150.txt, sections 尺度变换层, 实验 / 模型细节, 退火参数, 总结;
+Dinh et al., arXiv:1410.8516, §3.4 and §5.1.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import pytest
+import scipy.stats
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from torch.distributions import Normal
+
+from genspec import strategies as gst
+from genspec.checks import assert_close, record
+from genspec.tolerances import tolerance
+from properties.test_bijector import F64, jacobian, jacobian_logdet, magnitude, randomize_
+
+pytestmark = pytest.mark.area("flows")
+
+PRIORS = ["logistic", "gaussian"]
+
+
+def small_nice(impl, dim: int, prior: str, generator: torch.Generator, *, couplings: int = 4,
+               dtype: torch.dtype = F64):
+    """A NICE with small random nets (2 hidden layers of 8 units) and random log_scale."""
+    model = impl.NICE(dim, couplings=couplings, hidden=8, depth=2, prior=prior).to(dtype)
+    return randomize_(model, generator)
+
+
+def prior_log_prob_oracle(z: torch.Tensor, prior: str) -> torch.Tensor:
+    """Standard logistic (scipy) or standard normal (torch.distributions) log density, summed."""
+    z64 = z.detach().to(F64)
+    if prior == "logistic":
+        return torch.from_numpy(scipy.stats.logistic.logpdf(z64.numpy())).sum(-1)
+    return Normal(0.0, 1.0).log_prob(z64).sum(-1)
+
+
+@st.composite
+def nice_cases(draw):
+    """``(prior, dim, seed, x)``: D in 6..9, x ``(*batch, D)`` with batch rank 1-3."""
+    prior = draw(st.sampled_from(PRIORS))
+    dim = draw(st.integers(6, 9))
+    batch = draw(gst.batch_shapes(min_rank=1, max_rank=3))
+    x = draw(gst.tensors((*batch, dim), dtype=F64, min_value=-3, max_value=3))
+    return prior, dim, draw(st.integers(0, 2**31)), x
+
+
+# ----------------------------------------------------------------------------- the density
+
+
+@given(case=nice_cases())
+def test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian(impl, case):
+    prior, dim, seed, x = case
+    model = small_nice(impl, dim, prior, torch.Generator().manual_seed(seed))
+    z, _ = model(x)
+    expected = prior_log_prob_oracle(z, prior) + jacobian_logdet(model, x).detach()
+    got = model.log_prob(x)
+    assert got.shape == x.shape[:-1] and got.dtype == x.dtype
+    assert_close(got, expected, kind="identity",
+                 what=f"log_prob = log p_{prior}(f(x)) + log|det df/dx| (scipy/torch prior, autograd slogdet)")
+
+
+@pytest.mark.parametrize("prior, half_width", [("logistic", 25.0), ("gaussian", 12.0)])
+def test_density_integrates_to_one_on_a_grid_in_two_dimensions(impl, prior, half_width, generator):
+    """Trapezoid rule on a 301 x 301 grid over [-w, w]^2; log_scale in [-0.7, 0.7] keeps the mass
+    outside below ~1e-5 (logistic tails e^-|z|, w = 25). Measured |error| <= 5e-4 over seeds."""
+    model = small_nice(impl, 2, prior, generator)
+    n = 301
+    xs = torch.linspace(-half_width, half_width, n, dtype=F64)
+    grid = torch.stack(torch.meshgrid(xs, xs, indexing="ij"), dim=-1).reshape(-1, 2)
+    with torch.no_grad():
+        density = torch.exp(model.log_prob(grid).reshape(n, n))
+    w = torch.ones(n, dtype=F64)
+    w[0] = w[-1] = 0.5
+    step = float(xs[1] - xs[0])
+    integral = (density * w[:, None] * w[None, :]).sum() * step * step
+    record(prior=prior, integral=float(integral), grid=n, half_width=half_width)
+    assert_close(integral, torch.tensor(1.0, dtype=F64), kind="grid_quadrature",
+                 what=f"integral of exp(log_prob) over R^2 ({prior} prior)")
+
+
+@given(seed=st.integers(0, 2**31), data=st.data())
+def test_gaussian_nice_is_the_unscaled_flow_under_a_prior_with_std_exp_minus_log_scale(impl, seed, data):
+    """Seed 003 eq. (15)-(17): the scaling layer is a learned prior std, sigma_i = exp(-log_scale_i)."""
+    dim = data.draw(st.integers(6, 9))
+    x = data.draw(gst.tensors((4, dim), dtype=F64, min_value=-3, max_value=3))
+    model = small_nice(impl, dim, "gaussian", torch.Generator().manual_seed(seed))
+    log_scale = model.scaling.log_scale.detach().to(F64)
+    z, logdet = model(x)
+    h = z.detach() * torch.exp(-log_scale)  # the couplings' output, before the scaling
+    assert_close(logdet, log_scale.sum().expand(4), kind="logdet",
+                 what="NICE logdet = sum(log_scale): the couplings preserve volume")
+    sigma = torch.exp(-log_scale)
+    expected = Normal(torch.zeros(dim, dtype=F64), sigma).log_prob(h).sum(-1)
+    assert_close(model.log_prob(x), expected, kind="identity",
+                 what="log_prob = log N(unscaled f(x); 0, diag(exp(-log_scale))^2)")
+
+
+@pytest.mark.parametrize("dim", [6, 7])
+def test_every_coordinate_is_moved_by_the_stack(impl, dim, generator):
+    """With the partition alternating, each output depends on some other input coordinate; a stack
+    that always conditions on the same side leaves z_i = exp(s_i) x_i there (seed: 交错中前进)."""
+    model = small_nice(impl, dim, "logistic", generator)
+    x = torch.randn(5, dim, generator=generator, dtype=F64)
+    jac = jacobian(model, x)  # (5, D, D)
+    off_diagonal = (jac * (1 - torch.eye(dim, dtype=F64))).abs().amax(dim=(0, 2))  # per output i
+    record(min_off_diagonal_dependence=float(off_diagonal.min()))
+    unmoved = torch.nonzero(off_diagonal == 0).squeeze(-1).tolist()
+    assert not unmoved, f"outputs {unmoved} depend on their own input only: those coordinates are never shifted"
+
+
+# ----------------------------------------------------------------------------- sampling
+
+
+@pytest.mark.parametrize("prior", PRIORS)
+def test_sample_shape_dtype_device_and_reproducibility(impl, device, prior, make_generator):
+    model = small_nice(impl, 7, prior, make_generator(1)).to(device)
+    gen_device = device if device.type == "cuda" else "cpu"
+    a = model.sample(5, generator=torch.Generator(gen_device).manual_seed(3))
+    b = model.sample(5, generator=torch.Generator(gen_device).manual_seed(3))
+    c = model.sample(5, generator=torch.Generator(gen_device).manual_seed(4))
+    assert a.shape == (5, 7) and a.dtype == F64 and a.device.type == device.type
+    assert bool(torch.isfinite(a).all())
+    assert torch.equal(a, b), "equally seeded generators gave different samples"
+    assert not torch.equal(a, c), "differently seeded generators gave the same samples"
+
+
+@pytest.mark.parametrize("prior", PRIORS)
+@pytest.mark.parametrize("temperature", [0.5, 0.8, 2.0])
+def test_sample_latent_is_temperature_times_the_prior_draw(impl, prior, temperature, make_generator):
+    """For the same noise, the latent of sample(T) is T times the latent of sample(1): the
+    temperature scales the prior's standard deviation (not its variance) (seed: 退火参数 0.8)."""
+    model = small_nice(impl, 7, prior, make_generator(1))
+    seed = 12345
+    x1 = model.sample(64, temperature=1.0, generator=torch.Generator().manual_seed(seed))
+    xt = model.sample(64, temperature=temperature, generator=torch.Generator().manual_seed(seed))
+    z1, _ = model(x1)
+    zt, _ = model(xt)
+    scale = magnitude(z1, zt, x1, xt)
+    assert_close((zt - temperature * z1).detach() / scale, torch.zeros_like(z1), kind="roundtrip",
+                 what=f"latent of sample(temperature={temperature}) = {temperature} * latent of sample(1)")
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.8, math.nan, math.inf])
+def test_sample_rejects_a_temperature_that_is_not_positive_and_finite(impl, bad, generator):
+    model = small_nice(impl, 6, "logistic", generator)
+    with pytest.raises(ValueError, match=r"\btemperature\b"):
+        model.sample(3, temperature=bad, generator=generator)
+
+
+def test_nice_rejects_an_unknown_prior_and_a_dim_below_two(impl):
+    with pytest.raises(ValueError, match=r"\bprior\b"):
+        impl.NICE(6, couplings=2, hidden=4, depth=1, prior="laplace")
+    with pytest.raises(ValueError, match=r"\bdim\b"):
+        impl.NICE(1, couplings=2, hidden=4, depth=1)
+
+
+# ----------------------------------------------------------------------------- the paper's model
+
+
+def test_the_paper_mnist_model_once(impl, generator):
+    """NICE(784) with the defaults: 4 couplings, 5 x 1000 ReLU nets, logistic prior (paper §5.1)."""
+    defaults = {k: p.default for k, p in inspect.signature(impl.NICE).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    assert defaults == {"couplings": 4, "hidden": 1000, "depth": 5, "prior": "logistic"}, defaults
+    model = impl.NICE(784)
+    half = 392
+    per_net = half * 1000 + 1000 + 4 * (1000 * 1000 + 1000) + 1000 * half + half
+    expected = 4 * per_net + 784  # four coupling MLPs and the scaling vector
+    count = sum(p.numel() for p in model.parameters())
+    record(parameters=count, expected=expected)
+    assert count == expected, f"NICE(784) has {count} parameters, the paper's configuration {expected}"
+    assert abs(count / 2e7 - 1) < 0.05, "the seed's '约为 2×10^7' parameters"
+    x = torch.rand(3, 784, generator=generator)  # float32 pixels in [0, 1)
+    with torch.no_grad():
+        z, logdet = model(x)
+        x_back, inv_logdet = model.inverse(z)
+        log_prob = model.log_prob(x)
+    err = float((x_back - x).abs().max()) / magnitude(x, z)
+    record(float32_roundtrip_error_784=err)
+    assert err <= tolerance("roundtrip", torch.float32).atol, f"784-D float32 round trip error {err:.3e}"
+    assert logdet.shape == (3,) and log_prob.shape == (3,) and bool(torch.isfinite(log_prob).all())
+    assert_close(inv_logdet, -logdet.to(F64), kind="logdet", what="784-D: inverse logdet = -forward logdet")

@@ -1,0 +1,84 @@
+r"""The density of the Concrete (Gumbel-Softmax) distribution, in log space.
+
+``y = softmax((logits + g) / tau)`` with ``g`` standard Gumbel has, on the open simplex of ``K``
+classes and with respect to Lebesgue measure on its first ``K - 1`` coordinates (``y_K = 1 - sum``),
+the density (Maddison et al. 2017, Definition 1, eq. (6); alpha_k = exp(logits_k))::
+
+    p(y) = (K - 1)! tau^(K - 1) prod_k [alpha_k y_k^(-tau - 1)] / (sum_i alpha_i y_i^(-tau))^K
+
+computed here as
+
+    log p(y) = lgamma(K) + (K - 1) log tau + sum_k (logits_k - (tau + 1) log y_k)
+               - K logsumexp_k(logits_k - tau log y_k)
+
+No power of ``y`` is formed, so it stays finite in float32 at small ``tau`` where ``y^(-tau - 1)``
+and ``sum alpha_i y_i^(-tau)`` overflow. For ``K = 2`` with ``x = y_1`` and ``a = exp(l_1 - l_2)``
+it is the binary Concrete density ``tau a x^(-tau-1) (1-x)^(-tau-1) / (a x^(-tau) + (1-x)^(-tau))^2``,
+and ``P(y_1 > 1/2) = softmax(logits)_1`` for every ``tau``.
+
+A point with an entry ``<= 0`` lies outside the support (the open simplex): the result is -inf
+there. ``y`` is used as given; it is expected to sum to 1 (all K entries enter the formula, which
+keeps a tiny ``y_K`` accurate instead of recomputing it as ``1 - sum``).
+
+References:
+    C. J. Maddison, A. Mnih, Y. W. Teh. The Concrete Distribution: A Continuous Relaxation of
+    Discrete Random Variables. ICLR 2017, arXiv:1611.00712, Definition 1, eq. (6), Appendix C
+    (binary Concrete).
+    E. Jang, S. Gu, B. Poole. Categorical Reparameterization with Gumbel-Softmax. ICLR 2017,
+    arXiv:1611.01144, eq. (2).
+    Seed 000 (``000_bf33366f7638eda2.txt``), "Gumbel Softmax：离散分布的重参数化" (the seed defines the
+    sample but not its density).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from reference.gumbel import _check_logits, _check_tau
+
+__all__ = ["concrete_log_prob"]
+
+
+def concrete_log_prob(y: Tensor, logits: Tensor, tau: float | Tensor) -> Tensor:
+    """Log density of Concrete(logits, tau) at ``y`` (Lebesgue measure on the first K - 1 coordinates).
+
+    Args:
+        y: ``(*batch, K)``, a point of the open simplex.
+        logits: ``(*batch, K)`` (broadcastable against ``y``), finite.
+        tau: the temperature: a positive finite number or a tensor broadcastable to ``(*batch, 1)``.
+
+    Returns:
+        ``(*batch)`` log densities in the promoted dtype of ``y`` and ``logits``; -inf where an
+        entry of ``y`` is ``<= 0``.
+    """
+    _check_logits(logits, allow_neg_inf=False)
+    _check_tau(tau)
+    if not isinstance(y, Tensor) or not y.is_floating_point():
+        raise ValueError(f"y must be a floating torch.Tensor, got {type(y).__name__}")
+    if y.dim() == 0 or y.shape[-1] != logits.shape[-1]:
+        raise ValueError(f"y.shape={tuple(y.shape)} must end in K={logits.shape[-1]} like logits")
+    if bool(torch.isnan(y).any()):
+        raise ValueError("y contains NaN")
+    dtype = torch.promote_types(y.dtype, logits.dtype)
+    y, logits = torch.broadcast_tensors(y.to(dtype), logits.to(dtype))
+    k = y.shape[-1]
+    if isinstance(tau, Tensor):
+        tau = tau.to(device=y.device, dtype=dtype)
+        if tau.dim() > 0:
+            if tau.shape[-1] != 1:
+                raise ValueError(f"tau.shape={tuple(tau.shape)} must be scalar or (*batch, 1)")
+            log_tau = torch.log(tau).squeeze(-1)
+        else:
+            log_tau = torch.log(tau)
+    else:
+        log_tau = math.log(tau)
+
+    inside = (y > 0).all(dim=-1)  # (*batch)
+    log_y = torch.log(torch.where(y > 0, y, 1.0))  # a safe placeholder off the support
+    terms = (logits - (tau + 1) * log_y).sum(dim=-1)
+    normaliser = torch.logsumexp(logits - tau * log_y, dim=-1)
+    log_p = math.lgamma(k) + (k - 1) * log_tau + terms - k * normaliser
+    return torch.where(inside, log_p, -torch.inf)

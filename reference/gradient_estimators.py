@@ -1,0 +1,136 @@
+r"""Two Monte Carlo estimators of the gradient of E_{z ~ q}[f(z)] for a diagonal Gaussian q.
+
+q = N(mu, diag(exp(logvar))); z = mu + sigma * eps with sigma = exp(logvar / 2), eps ~ N(0, I).
+
+Score function (REINFORCE, likelihood ratio); needs only values of f:
+
+.. math::
+
+    \nabla_\phi \mathbb{E}_q[f(z)] = \mathbb{E}_q[f(z)\, \nabla_\phi \log q_\phi(z)],\qquad
+    \nabla_{mu} \log q = eps / sigma,\quad \nabla_{logvar} \log q = \tfrac12 (eps^2 - 1)
+
+Reparameterization (pathwise); needs f differentiable:
+
+.. math::
+
+    \nabla_\phi \mathbb{E}_q[f(z)] = \mathbb{E}_{eps}[\nabla_\phi f(mu + sigma\, eps)],\qquad
+    \nabla_{mu} = f'(z),\quad \nabla_{logvar} = \tfrac12 f'(z)\, sigma\, eps
+
+Both are unbiased; for smooth f the pathwise one usually has a far lower variance (for f(z) = z^2,
+mu = 1, sigma = 1 the per-sample variances of the mu-gradient are 30 and 4).
+
+The estimate is the mean over L draws; ``reduction="none"`` returns the L per-draw terms
+``(L, *batch, K)`` so that their spread can be studied. ``f`` maps z ``(L, *batch, K)`` to values
+``(L, *batch)`` and must treat each ``(l, batch)`` row on its own (no mixing across rows).
+
+References:
+    R. J. Williams. Simple statistical gradient-following algorithms. Machine Learning 8, 1992
+    (REINFORCE). Kingma & Welling, arXiv:1312.6114, Sec. 2.2 and 2.4. S. Mohamed, M. Rosca,
+    M. Figurnov, A. Mnih. Monte Carlo Gradient Estimation in Machine Learning. JMLR 21, 2020,
+    arXiv:1906.10652, Sec. 4-5.
+    Seed 004 (``004_66c9886f7d9d9ca6.txt``), eq. (7) (score function; the seed writes
+    ∇_{q_φ(z)} where ∇_φ is meant) and eqs. (9)-(10) (reparameterization). Seed 000, "重参数化背后的
+    梯度估计" (its score-function formula is missing from the text).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Literal
+
+import torch
+from torch import Tensor
+
+from reference.gaussian import _check_no_nan, _check_tensor, reparameterize
+
+__all__ = ["score_function_gradient", "reparameterization_gradient"]
+
+Reduction = Literal["mean", "none"]
+
+
+def _noise(mu: Tensor, logvar: Tensor, eps: Tensor | None, num_samples: int,
+           generator: torch.Generator | None) -> Tensor:
+    _check_tensor("mu", mu)
+    _check_tensor("logvar", logvar)
+    _check_no_nan("mu", mu)
+    _check_no_nan("logvar", logvar)
+    if mu.shape != logvar.shape:
+        raise ValueError(f"mu.shape={tuple(mu.shape)} and logvar.shape={tuple(logvar.shape)} differ")
+    if eps is None:
+        if num_samples < 1:
+            raise ValueError(f"num_samples={num_samples} must be at least 1")
+        return torch.randn((num_samples, *mu.shape), dtype=mu.dtype, device=mu.device, generator=generator)
+    _check_tensor("eps", eps)
+    if eps.dim() != mu.dim() + 1 or eps.shape[1:] != mu.shape:
+        raise ValueError(f"eps must have shape (L, *mu.shape) = (L, {', '.join(map(str, mu.shape))}), "
+                         f"got {tuple(eps.shape)}")
+    return eps
+
+
+def _reduce(values: tuple[Tensor, Tensor], reduction: Reduction) -> tuple[Tensor, Tensor]:
+    if reduction == "mean":
+        return values[0].mean(0), values[1].mean(0)
+    if reduction == "none":
+        return values
+    raise ValueError(f"reduction={reduction!r} must be 'mean' or 'none'")
+
+
+def score_function_gradient(
+    f: Callable[[Tensor], Tensor],
+    mu: Tensor,
+    logvar: Tensor,
+    *,
+    eps: Tensor | None = None,
+    num_samples: int = 1,
+    generator: torch.Generator | None = None,
+    reduction: Reduction = "mean",
+) -> tuple[Tensor, Tensor]:
+    """The score-function estimate of ``(d/d mu, d/d logvar) E_q[f(z)]``.
+
+    Args:
+        f: z ``(L, *batch, K)`` -> ``(L, *batch)``; only its values are used.
+        mu, logvar: q's parameters, ``(*batch, K)``.
+        eps: the standard normal noise ``(L, *batch, K)``; drawn from ``generator`` when None.
+        num_samples: L when eps is None.
+        generator: the source of eps when eps is None.
+        reduction: "mean" (the estimate, ``(*batch, K)`` each) or "none" (per-draw terms,
+            ``(L, *batch, K)`` each).
+
+    Returns:
+        ``(grad_mu, grad_logvar)``: ``f(z) * eps / sigma`` and ``f(z) * (eps^2 - 1) / 2``.
+    """
+    eps = _noise(mu, logvar, eps, num_samples, generator)
+    with torch.no_grad():
+        mu_, logvar_ = mu.detach(), logvar.detach()
+        z = reparameterize(mu_, logvar_, eps)
+        value = f(z).unsqueeze(-1)
+        grad_mu = value * eps * torch.exp(-0.5 * logvar_)
+        grad_logvar = value * 0.5 * (eps.square() - 1)
+    return _reduce((grad_mu, grad_logvar), reduction)
+
+
+def reparameterization_gradient(
+    f: Callable[[Tensor], Tensor],
+    mu: Tensor,
+    logvar: Tensor,
+    *,
+    eps: Tensor | None = None,
+    num_samples: int = 1,
+    generator: torch.Generator | None = None,
+    reduction: Reduction = "mean",
+) -> tuple[Tensor, Tensor]:
+    """The reparameterization (pathwise) estimate of ``(d/d mu, d/d logvar) E_q[f(z)]``.
+
+    Arguments as for :func:`score_function_gradient`; ``f`` must be differentiable in z.
+
+    Returns:
+        ``(grad_mu, grad_logvar)``: autograd of ``f(mu + exp(logvar / 2) * eps)`` per draw, then
+        averaged over the draws when ``reduction="mean"``.
+    """
+    eps = _noise(mu, logvar, eps, num_samples, generator)
+    shape = eps.shape
+    with torch.enable_grad():
+        mu_ = mu.detach().expand(shape).clone().requires_grad_(True)
+        logvar_ = logvar.detach().expand(shape).clone().requires_grad_(True)
+        value = f(reparameterize(mu_, logvar_, eps))
+        grad_mu, grad_logvar = torch.autograd.grad(value.sum(), (mu_, logvar_))
+    return _reduce((grad_mu, grad_logvar), reduction)

@@ -1,0 +1,100 @@
+r"""The Gumbel-Softmax (Concrete) relaxation of a categorical sample, soft and straight-through hard.
+
+For logits ``l`` of shape ``(*batch, K)``, a temperature ``tau > 0`` and standard Gumbel noise ``g``::
+
+    y = softmax((l + g) / tau)                 (over the last dimension; y lies in the open simplex)
+
+``argmax_k y_k = argmax_k (l_k + g_k)`` for every ``tau``, so the argmax is Categorical(softmax(l));
+as ``tau -> 0``, ``y -> one_hot(argmax(l + g))`` with ``||y - one_hot||_1 <= 2 (K - 1) exp(-gap / tau)``
+(``gap``: the top two entries of ``l + g``); as ``tau -> inf``, ``y -> 1/K``.
+
+``hard=True`` returns, in the forward pass, ``y_hard = one_hot(argmax_k (l_k + g_k))`` (taken from
+``l + g`` in float64, not from the rounded ``y``, whose entries tie at large ``tau``), and in the
+backward pass the gradient of ``y`` (the straight-through estimator)::
+
+    out = y_hard + (y - y.detach())            (exactly y_hard forward; d out = d y backward)
+
+The sum ``l + g`` and the softmax are computed in float64 and the result rounded once to the
+logits' dtype. A -inf logit gives ``y_k = 0`` and a zero (never NaN) gradient.
+
+References:
+    E. Jang, S. Gu, B. Poole. Categorical Reparameterization with Gumbel-Softmax. ICLR 2017,
+    arXiv:1611.01144, eq. (1)-(2) and Sec. 2.2 (Straight-Through Gumbel-Softmax).
+    C. J. Maddison, A. Mnih, Y. W. Teh. The Concrete Distribution. ICLR 2017, arXiv:1611.00712,
+    Sec. 3.
+    Y. Bengio, N. Léonard, A. Courville. Estimating or Propagating Gradients Through Stochastic
+    Neurons. arXiv:1308.3432 (straight-through).
+    Seed 000 (``000_bf33366f7638eda2.txt``), "Gumbel Softmax：离散分布的重参数化" and
+    "Gumbel Softmax的数学推导" (step 2's words "softmax, then divide by tau" mean softmax(y / tau)).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from reference.gumbel import _check_logits, _check_tau, _gumbel64
+
+__all__ = ["gumbel_softmax"]
+
+
+def _check_gumbels(gumbels: Tensor, logits: Tensor) -> None:
+    if not isinstance(gumbels, Tensor) or not gumbels.is_floating_point():
+        raise ValueError(f"gumbels must be a floating torch.Tensor, got {type(gumbels).__name__}")
+    if gumbels.shape != logits.shape:
+        raise ValueError(f"gumbels.shape={tuple(gumbels.shape)} must equal logits.shape={tuple(logits.shape)}")
+    if not bool(torch.isfinite(gumbels).all()):
+        raise ValueError("gumbels must be finite (a Gumbel draw is never NaN or infinite)")
+
+
+def _tau64(tau: float | Tensor, logits: Tensor) -> float | Tensor:
+    if not isinstance(tau, Tensor):
+        return float(tau)
+    try:
+        shape = torch.broadcast_shapes(tau.shape, logits.shape)
+    except RuntimeError:
+        shape = None
+    if shape != logits.shape:
+        raise ValueError(f"tau.shape={tuple(tau.shape)} must broadcast to logits.shape={tuple(logits.shape)}"
+                         " (use a scalar or shape (*batch, 1))")
+    return tau.to(device=logits.device, dtype=torch.float64)
+
+
+def gumbel_softmax(
+    logits: Tensor,
+    tau: float | Tensor,
+    *,
+    hard: bool = False,
+    gumbels: Tensor | None = None,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """A Gumbel-Softmax sample ``softmax((logits + g) / tau)``; one-hot straight-through if ``hard``.
+
+    Args:
+        logits: ``(*batch, K)``; -inf marks an impossible class; NaN, +inf, all -inf rows rejected.
+        tau: the temperature, a positive finite number or a tensor broadcastable to ``(*batch, 1)``.
+        hard: return ``one_hot(argmax(logits + g))`` with the soft sample's gradient.
+        gumbels: ``(*batch, K)`` explicit standard Gumbel noise (then the call is deterministic).
+        generator: the source of fresh noise when ``gumbels`` is None.
+
+    Returns:
+        ``(*batch, K)`` in the logits' dtype, on the simplex of the last dimension.
+    """
+    _check_logits(logits)
+    _check_tau(tau)
+    tau64 = _tau64(tau, logits)
+    if gumbels is None:
+        g = _gumbel64(logits.shape, generator, logits.device)
+    else:
+        _check_gumbels(gumbels, logits)
+        g = gumbels.to(device=logits.device, dtype=torch.float64)
+    noisy = logits.to(torch.float64) + g  # (*batch, K)
+    impossible = torch.isneginf(noisy)
+    # Divide only finite entries: (-inf) / tau would put -(-inf)/tau^2 * 0 = NaN into tau's gradient.
+    z = torch.where(impossible, -torch.inf, torch.where(impossible, 0.0, noisy) / tau64)
+    y = torch.softmax(z, dim=-1).to(logits.dtype)
+    if not hard:
+        return y
+    index = noisy.detach().argmax(dim=-1, keepdim=True)
+    y_hard = torch.zeros_like(y).scatter_(-1, index, 1.0)
+    return y_hard + (y - y.detach())

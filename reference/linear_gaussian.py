@@ -1,0 +1,173 @@
+r"""The linear-Gaussian latent variable model (probabilistic PCA): everything in closed form.
+
+.. math::
+
+    p(z) = N(0, I_K), \qquad p(x \mid z) = N(W z + b, \sigma^2 I_D)
+
+    \log p(x) = \log N(x;\ b,\ W W^\top + \sigma^2 I_D)
+
+    p(z \mid x) = N\big(M^{-1} W^\top (x - b),\ \sigma^2 M^{-1}\big), \qquad M = W^\top W + \sigma^2 I_K
+
+For a diagonal q = N(mu, diag(v)), v = exp(logvar), the ELBO is exact (the likelihood is quadratic
+in z):
+
+.. math::
+
+    \mathrm{ELBO}(q) = -\tfrac{D}{2}\log(2\pi\sigma^2)
+        - \frac{\|x - b - W mu\|^2 + \sum_j \|W_{:j}\|^2 v_j}{2\sigma^2} - KL(q \,\|\, N(0, I))
+        = \log p(x) - KL(q \,\|\, p(z \mid x))
+
+The best diagonal q (the mean-field optimum) has the posterior mean and the variances
+``sigma^2 / M_jj`` (the inverse diagonal of the posterior precision M / sigma^2); it leaves the gap
+``log p(x) - ELBO = 1/2 (sum_j log M_jj - log det M)``, independent of x, and zero exactly when W has
+orthogonal columns (M diagonal). In code: ``weight`` is W ``(D, K)``, ``bias`` is b ``(D,)``,
+``noise_var`` is sigma^2 > 0.
+
+References:
+    M. E. Tipping, C. M. Bishop. Probabilistic Principal Component Analysis. JRSS B 61(3), 1999,
+    eqs. (4), (6) and Appendix A; C. M. Bishop, PRML (2006), eqs. (12.35), (12.42)-(12.44);
+    Sec. 10.1.2 (the mean-field Gaussian).
+    Seed 004 (``004_66c9886f7d9d9ca6.txt``), eqs. (4)-(5): KL(q || p(z|x)) = log p(x) - ELBO, which
+    this model makes checkable to round-off. Seed 002, "VAE": p(x|z) = N(x | f(z), sigma^2 I) with f
+    linear.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from reference.gaussian import _check_no_nan, _check_tensor, check_gaussian, kl_normal_std
+
+__all__ = ["LinearGaussian"]
+
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+class LinearGaussian:
+    """p(z) = N(0, I_K), p(x | z) = N(weight @ z + bias, noise_var * I_D).
+
+    Args:
+        weight: W, ``(D, K)``.
+        bias: b, ``(D,)``.
+        noise_var: sigma^2, a positive finite number (float or 0-d tensor).
+    """
+
+    def __init__(self, weight: Tensor, bias: Tensor, noise_var: float | Tensor) -> None:
+        _check_tensor("weight", weight)
+        _check_tensor("bias", bias)
+        if weight.dim() != 2:
+            raise ValueError(f"weight must have shape (D, K), got {tuple(weight.shape)}")
+        if bias.shape != weight.shape[:1]:
+            raise ValueError(f"bias must have shape (D,) = ({weight.shape[0]},), got {tuple(bias.shape)}")
+        _check_no_nan("weight", weight)
+        _check_no_nan("bias", bias)
+        noise = torch.as_tensor(noise_var, dtype=weight.dtype, device=weight.device)
+        if noise.dim() != 0 or not bool(torch.isfinite(noise)) or not bool(noise > 0):
+            raise ValueError(f"noise_var must be a positive finite number, got {noise_var!r}")
+        self.weight = weight
+        self.bias = bias
+        self.noise_var = noise
+
+    @property
+    def dim_x(self) -> int:
+        """D, the data dimension."""
+        return self.weight.shape[0]
+
+    @property
+    def dim_z(self) -> int:
+        """K, the latent dimension."""
+        return self.weight.shape[1]
+
+    def _check_x(self, x: Tensor) -> None:
+        check_gaussian(x=x, bias=self.bias)
+
+    def _check_latent(self, **named: Tensor) -> None:
+        check_gaussian(**named)
+        for name, value in named.items():
+            if value.shape[-1] != self.dim_z:
+                raise ValueError(f"{name} has {value.shape[-1]} latent dimensions, but weight has "
+                                 f"K={self.dim_z} columns")
+
+    def m_matrix(self) -> Tensor:
+        """``M = W^T W + sigma^2 I_K``, ``(K, K)``."""
+        eye = torch.eye(self.dim_z, dtype=self.weight.dtype, device=self.weight.device)
+        return self.weight.T @ self.weight + self.noise_var * eye
+
+    def log_joint(self, x: Tensor, z: Tensor) -> Tensor:
+        """``log p(x | z) + log p(z)``; x ``(*batch, D)``, z ``(*batch, K)`` -> ``(*batch,)``."""
+        self._check_x(x)
+        self._check_latent(z=z)
+        mean = z @ self.weight.T + self.bias
+        log_lik = -0.5 * (self.dim_x * (_LOG_2PI + self.noise_var.log())
+                          + (x - mean).square().sum(-1) / self.noise_var)
+        log_prior = -0.5 * (self.dim_z * _LOG_2PI + z.square().sum(-1))
+        return log_lik + log_prior
+
+    def log_marginal(self, x: Tensor) -> Tensor:
+        """Exact ``log p(x) = log N(x; b, W W^T + sigma^2 I)``; x ``(*batch, D)`` -> ``(*batch,)``.
+
+        Computed through M (K x K) by the matrix determinant lemma and Woodbury:
+        ``log det C = (D - K) log sigma^2 + log det M`` and
+        ``r^T C^{-1} r = (|r|^2 - r^T W M^{-1} W^T r) / sigma^2`` for r = x - b.
+        """
+        self._check_x(x)
+        chol = torch.linalg.cholesky(self.m_matrix())
+        r = x - self.bias
+        proj = r @ self.weight  # (*batch, K)
+        solved = torch.cholesky_solve(proj.unsqueeze(-1), chol).squeeze(-1)
+        quad = (r.square().sum(-1) - (proj * solved).sum(-1)) / self.noise_var
+        log_det = (self.dim_x - self.dim_z) * self.noise_var.log() + 2 * chol.diagonal().log().sum()
+        return -0.5 * (self.dim_x * _LOG_2PI + log_det + quad)
+
+    def posterior(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """The exact posterior p(z | x) = N(mean, covariance).
+
+        Returns:
+            mean ``(*batch, K)`` = M^{-1} W^T (x - b) and covariance ``(K, K)`` = sigma^2 M^{-1}
+            (the same for every x).
+        """
+        self._check_x(x)
+        m_inv = torch.linalg.inv(self.m_matrix())
+        mean = (x - self.bias) @ self.weight @ m_inv.T
+        return mean, self.noise_var * m_inv
+
+    def best_diagonal_q(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """The diagonal Gaussian q maximising the ELBO: ``(mu, logvar)``, each ``(*batch, K)``.
+
+        mu is the posterior mean; logvar_j = log sigma^2 - log M_jj.
+        """
+        mean, _ = self.posterior(x)
+        logvar = self.noise_var.log() - self.m_matrix().diagonal().log()
+        return mean, logvar.expand_as(mean)
+
+    def diagonal_gap(self) -> Tensor:
+        """``log p(x) - max_{diagonal q} ELBO(q) = 1/2 (sum_j log M_jj - log det M)``, a 0-d tensor."""
+        m = self.m_matrix()
+        return 0.5 * (m.diagonal().log().sum() - torch.linalg.slogdet(m).logabsdet)
+
+    def elbo(self, x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
+        """The exact ELBO of q = N(mu, diag(exp(logvar))) at x; ``(*batch,)``.
+
+        Args:
+            x: ``(*batch, D)``.
+            mu, logvar: ``(*batch, K)``.
+        """
+        self._check_x(x)
+        self._check_latent(mu=mu, logvar=logvar)
+        residual = x - self.bias - mu @ self.weight.T
+        spread = (torch.exp(logvar) * self.weight.square().sum(0)).sum(-1)
+        expected_log_lik = -0.5 * (self.dim_x * (_LOG_2PI + self.noise_var.log())
+                                   + (residual.square().sum(-1) + spread) / self.noise_var)
+        return expected_log_lik - kl_normal_std(mu, logvar)
+
+    def sample(self, n: int, *, generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
+        """n draws (x, z) from the model: x ``(n, D)``, z ``(n, K)``."""
+        if n < 0:
+            raise ValueError(f"n={n} must be non-negative")
+        opts = dict(dtype=self.weight.dtype, device=self.weight.device, generator=generator)
+        z = torch.randn(n, self.dim_z, **opts)
+        noise = torch.randn(n, self.dim_x, **opts)
+        return z @ self.weight.T + self.bias + self.noise_var.sqrt() * noise, z

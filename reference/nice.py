@@ -1,0 +1,136 @@
+"""NICE: additive couplings on alternating interleaved partitions, a final scaling, a simple prior.
+
+The model of the NICE paper's MNIST experiment, forward = data -> latent:
+
+    h_0 = x,   h_k = AdditiveCoupling(mask_k, m_k)(h_{k-1})   for k = 1..couplings,
+    z = h_K * exp(log_scale),
+    mask_k = interleaved_mask(D, odd=(k-1) % 2 == 1)          (the partition alternates),
+    m_k = ReLU MLP with ``depth`` hidden layers of ``hidden`` units and a linear output,
+
+    log p(x) = log p_prior(z) + sum_i log_scale_i             (the couplings have log_det 0),
+
+with p_prior the standard logistic (the paper's MNIST choice) or the standard normal (the
+seed's choice). Sampling draws eps from the prior and returns the inverse of z = T * eps: the
+temperature T scales the prior's standard deviation (the seed's "退火参数" 0.8).
+
+Defaults: 4 couplings, 5 hidden layers of 1000 units: for D = 784 that is
+4 * (392*1000 + 1000 + 4*(1000*1000 + 1000) + 1000*392 + 392) + 784 = 19,158,352 parameters,
+the seed's "约为 2×10^7".
+
+References:
+    Dinh, Krueger, Bengio, "NICE: Non-linear Independent Components Estimation",
+    arXiv:1410.8516, sections 3.2-3.4 and 5.1 (MNIST architecture, logistic prior).
+    Seed 003_2bb67353180af150.txt, section 实验 / 模型细节 (4 couplings, interleaved partition,
+    5 x 1000 ReLU), section 退火参数 (sampling std 0.8), section 总结 (parameter count).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from reference.composition import FlowSequential
+from reference.coupling import AdditiveCoupling
+from reference.partitions import interleaved_mask
+from reference.priors import sample_standard_logistic, standard_logistic_log_prob, standard_normal_log_prob
+from reference.scaling import Scaling
+
+__all__ = ["NICE", "coupling_mlp"]
+
+PRIORS: tuple[str, ...] = ("logistic", "gaussian")
+
+
+def coupling_mlp(in_features: int, out_features: int, *, hidden: int, depth: int) -> nn.Sequential:
+    """A ReLU MLP ``(*batch, in_features) -> (*batch, out_features)`` with ``depth`` hidden layers
+    of ``hidden`` units and a linear output layer (``depth=0``: a single linear layer)."""
+    for name, value, low in (("in_features", in_features, 1), ("out_features", out_features, 1),
+                             ("hidden", hidden, 1), ("depth", depth, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{name}={value!r} must be an integer >= {low}")
+    layers: list[nn.Module] = []
+    width = in_features
+    for _ in range(depth):
+        layers += [nn.Linear(width, hidden), nn.ReLU()]
+        width = hidden
+    layers.append(nn.Linear(width, out_features))
+    return nn.Sequential(*layers)
+
+
+class NICE(nn.Module):
+    """The NICE flow. ``forward(x)`` and ``inverse(z)`` return ``(output, log_det)``.
+
+    Args:
+        dim: D >= 2, the data dimension.
+        couplings: the number of additive coupling layers (>= 1).
+        hidden: units per hidden layer of each coupling's MLP.
+        depth: hidden layers per coupling MLP.
+        prior: ``"logistic"`` or ``"gaussian"`` (standard, factorised).
+    """
+
+    def __init__(self, dim: int, *, couplings: int = 4, hidden: int = 1000, depth: int = 5,
+                 prior: str = "logistic") -> None:
+        super().__init__()
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 2:
+            raise ValueError(f"dim={dim!r} must be an integer >= 2 (both sides of the partition non-empty)")
+        if isinstance(couplings, bool) or not isinstance(couplings, int) or couplings < 1:
+            raise ValueError(f"couplings={couplings!r} must be a positive integer")
+        if prior not in PRIORS:
+            raise ValueError(f"prior={prior!r} must be one of {PRIORS}")
+        self.dim = dim
+        self.prior = prior
+        layers = []
+        for k in range(couplings):
+            mask = interleaved_mask(dim, odd=k % 2 == 1)
+            net = coupling_mlp(int(mask.sum()), int((~mask).sum()), hidden=hidden, depth=depth)
+            layers.append(AdditiveCoupling(mask, net))
+        self.couplings = FlowSequential(layers)
+        self.scaling = Scaling(dim)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Data to latent: ``(*batch, D) -> (z (*batch, D), log_det (*batch,))``."""
+        h, log_det = self.couplings(x)
+        z, ld = self.scaling(h)
+        return z, log_det + ld
+
+    def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Latent to data: ``(*batch, D) -> (x (*batch, D), log_det (*batch,))``."""
+        h, ld = self.scaling.inverse(z)
+        x, log_det = self.couplings.inverse(h)
+        return x, log_det + ld
+
+    def prior_log_prob(self, z: torch.Tensor) -> torch.Tensor:
+        """The prior's log density summed over the last dimension: ``(*batch, D) -> (*batch,)``."""
+        if self.prior == "gaussian":
+            return standard_normal_log_prob(z)
+        return standard_logistic_log_prob(z)
+
+    def log_prob(self, x: torch.Tensor) -> torch.Tensor:
+        """``log p(x) = log p_prior(f(x)) + log|det df/dx|``: ``(*batch, D) -> (*batch,)``."""
+        z, log_det = self(x)
+        return self.prior_log_prob(z) + log_det
+
+    def sample(self, n: int, *, temperature: float = 1.0,
+               generator: torch.Generator | None = None) -> torch.Tensor:
+        """``n`` draws ``(n, D)``: the inverse of z = temperature * eps, eps from the prior."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"n={n!r} must be a non-negative integer")
+        try:
+            t = float(temperature)
+        except (TypeError, ValueError):
+            raise ValueError(f"temperature={temperature!r} must be a positive finite number") from None
+        if isinstance(temperature, bool) or not (math.isfinite(t) and t > 0):
+            raise ValueError(f"temperature={temperature!r} must be a positive finite number")
+        ref = self.scaling.log_scale
+        shape = (n, self.dim)
+        if self.prior == "gaussian":
+            gen_device = generator.device if generator is not None else ref.device
+            eps = torch.randn(shape, generator=generator, dtype=ref.dtype, device=gen_device)
+        else:
+            eps = sample_standard_logistic(shape, generator=generator, dtype=ref.dtype)
+        x, _ = self.inverse(t * eps.to(ref.device))
+        return x
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, prior={self.prior!r}"

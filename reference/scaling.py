@@ -1,0 +1,64 @@
+"""NICE's diagonal scaling layer, and its equivalence to a learned prior standard deviation.
+
+With a parameter vector ``log_scale`` = s of length D (initialised to zeros, the identity):
+
+    forward  (data -> latent):  z = h * exp(s),    log_det = sum_i s_i
+    inverse  (latent -> data):  h = z * exp(-s),   log_det = -sum_i s_i
+
+With a standard normal prior on z, the log-likelihood of the unscaled output h is
+
+    log N(h * exp(s); 0, I) + sum_i s_i = log N(h; 0, diag(sigma^2)),   sigma_i = exp(-s_i),
+
+so the scaling layer is a learned prior standard deviation, sigma_i = 1 / exp(s_i): the seed's
+"s_i = 1/sigma_i" with its s being the multiplicative scale exp(log_scale) here. Parametrising
+by the log keeps the scale positive (the seed's "各个元素非负" must be strictly positive: a zero
+scale is not invertible and has log 0 = -inf).
+
+References:
+    Dinh, Krueger, Bengio, "NICE", arXiv:1410.8516, section 3.3 (allowing rescaling), the
+    log-likelihood sum_i [log p_H(f_i(x)) + log |S_ii|].
+    Seed 003_2bb67353180af150.txt, section flow / 尺度变换层: equations (15)-(17) and
+    "其实就有 si=1/σi".
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["Scaling"]
+
+
+class Scaling(nn.Module):
+    """``z = h * exp(log_scale)``, log_det = ``log_scale.sum()`` for every batch element.
+
+    Args:
+        dim: D, the number of coordinates; ``log_scale`` has shape ``(D,)`` and starts at zeros.
+    """
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
+            raise ValueError(f"dim={dim!r} must be a positive integer")
+        self.log_scale = nn.Parameter(torch.zeros(dim))
+
+    def _check(self, x: torch.Tensor, name: str) -> None:
+        if x.dim() < 1 or x.shape[-1] != self.log_scale.numel():
+            raise ValueError(f"{name} has shape {tuple(x.shape)}, but log_scale has length {self.log_scale.numel()}")
+
+    def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Data to latent: ``(*batch, D) -> ((*batch, D), (*batch,))``."""
+        self._check(h, "h")
+        log_scale = self.log_scale.to(h.dtype)
+        log_det = h.new_zeros(h.shape[:-1]) + log_scale.sum()
+        return h * torch.exp(log_scale), log_det
+
+    def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Latent to data: ``(*batch, D) -> ((*batch, D), (*batch,))``."""
+        self._check(z, "z")
+        log_scale = self.log_scale.to(z.dtype)
+        log_det = z.new_zeros(z.shape[:-1]) - log_scale.sum()
+        return z * torch.exp(-log_scale), log_det
+
+    def extra_repr(self) -> str:
+        return f"dim={self.log_scale.numel()}"

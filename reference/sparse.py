@@ -1,0 +1,106 @@
+r"""Sparsity penalties on an autoencoder's code: KL(rho ‖ rho_hat_j) and L1 on the activity.
+
+KL penalty (seed 002). With ``rho`` the target mean activation of a hidden unit (0.05 for sigmoid
+units) and ``rho_hat[j]`` the mean activation of unit j over the examples,
+
+    sparse_kl(rho, rho_hat) = sum_j KL(Bernoulli(rho) ‖ Bernoulli(rho_hat[j]))
+        = sum_j [ rho · log(rho / rho_hat[j]) + (1 − rho) · log((1 − rho) / (1 − rho_hat[j])) ]
+
+    sparse_kl_penalty(h, rho) = sparse_kl(rho, rho_hat),  rho_hat[j] = mean over the batch of h[..., j]
+
+The sum is computed as ``rho · f(u) + (1 − rho) · f(v)`` with ``f(t) = t − log1p(t) ≥ 0``,
+``u = (rho_hat − rho) / rho``, ``v = −(rho_hat − rho) / (1 − rho)`` (the two ``t`` terms cancel because
+``rho·u + (1 − rho)·v = 0``). Each term is non-negative by construction, so the result is ≥ 0 and
+exactly 0 at ``rho_hat == rho`` in floating point too; the textbook form cancels two terms of size
+``|rho_hat − rho|`` and can come out slightly negative. At ``rho_hat[j] ∈ {0, 1}`` the KL is +inf.
+
+L1 penalty (seed 001, Keras ``activity_regularizer=regularizers.activity_l1(10e-5)``):
+
+    l1_activity_penalty(h, weight) = weight · sum_j |h[..., j]|     (per example)
+
+Keras 1 adds ``weight · sum_j mean_batch |h_j|`` to the batch-mean loss, which is the batch mean of
+this per-example penalty. Seed 001's ``10e-5`` is 1e-4 (10 × 10⁻⁵), not 1e-5.
+
+References:
+    Ng, Sparse autoencoder, CS294A lecture notes (2011), Section 2.3 (the KL sparsity penalty).
+    Seed 002 (002_5243b5eda1672e89.txt), section "Sparse AutoEncoder": L_sparse = L + β Σ_j KL(ρ‖ρ̂_j),
+    ρ̂_j = (1/m) Σ_i a_j(x⁽ⁱ⁾).
+    Seed 001 (001_b5504797ad883274.txt), section "稀疏自编码器：为码字加上稀疏性约束".
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+__all__ = ["l1_activity_penalty", "sparse_kl", "sparse_kl_penalty"]
+
+
+def _f(t: torch.Tensor) -> torch.Tensor:
+    """``t − log1p(t)``, which is ≥ 0 for t > −1; the clamp removes round-off below 0."""
+    return (t - torch.log1p(t)).clamp_min(0.0)
+
+
+def sparse_kl(rho: float | torch.Tensor, rho_hat: torch.Tensor) -> torch.Tensor:
+    """Sum over units of KL(Bernoulli(rho) ‖ Bernoulli(rho_hat[..., j])).
+
+    Args:
+        rho: target activation in the open interval (0, 1); a number or a tensor broadcastable
+            to ``rho_hat``.
+        rho_hat: mean activations ``(*batch, H)`` in [0, 1].
+
+    Returns:
+        ``(*batch,)``, the dtype and device of ``rho_hat``; +inf where some rho_hat is 0 or 1.
+    """
+    if not isinstance(rho_hat, torch.Tensor) or not rho_hat.is_floating_point():
+        raise ValueError(f"rho_hat must be a floating-point tensor, got {type(rho_hat).__name__}")
+    if rho_hat.dim() < 1:
+        raise ValueError("rho_hat must have a unit dimension (its last), got a 0-d tensor")
+    rho_t = torch.as_tensor(rho, dtype=rho_hat.dtype, device=rho_hat.device)
+    if not bool(((rho_t > 0) & (rho_t < 1)).all()):
+        raise ValueError(f"rho={rho!r} must lie in the open interval (0, 1)")
+    if not bool(((rho_hat >= 0) & (rho_hat <= 1)).all()):
+        raise ValueError("rho_hat must lie in [0, 1] (mean activations of sigmoid units), "
+                         f"got values in [{rho_hat.min().item()}, {rho_hat.max().item()}]")
+    d = rho_hat - rho_t
+    kl = rho_t * _f(d / rho_t) + (1 - rho_t) * _f(-d / (1 - rho_t))
+    return kl.sum(-1)
+
+
+def sparse_kl_penalty(h: torch.Tensor, rho: float | torch.Tensor) -> torch.Tensor:
+    """Seed 002's sparsity penalty of a batch of activations: ``sparse_kl(rho, mean over the batch of h)``.
+
+    Args:
+        h: activations ``(*batch, H)`` in [0, 1]; every leading dimension is a batch dimension and
+            ``rho_hat[j]`` averages ``h[..., j]`` over all of them (a single example ``(H,)`` is its
+            own mean).
+        rho: target activation in (0, 1).
+
+    Returns:
+        A 0-d tensor, the dtype and device of ``h``.
+    """
+    if not isinstance(h, torch.Tensor) or h.dim() < 1:
+        raise ValueError("h must be a tensor of activations (*batch, H) with at least one dimension")
+    if h.numel() == 0:
+        raise ValueError(f"h of shape {tuple(h.shape)} holds no activations to average")
+    rho_hat = h.reshape(-1, h.shape[-1]).mean(dim=0)
+    return sparse_kl(rho, rho_hat)
+
+
+def l1_activity_penalty(h: torch.Tensor, weight: float) -> torch.Tensor:
+    """``weight · sum_j |h[..., j]|`` per example (Keras' L1 activity regulariser).
+
+    Args:
+        h: activations ``(*batch, H)``.
+        weight: the non-negative finite coefficient (seed 001: 10e-5 = 1e-4).
+
+    Returns:
+        ``(*batch,)``, the dtype and device of ``h``.
+    """
+    if not isinstance(h, torch.Tensor) or h.dim() < 1:
+        raise ValueError("h must be a tensor of activations (*batch, H) with at least one dimension")
+    w = float(weight)
+    if not (math.isfinite(w) and w >= 0):
+        raise ValueError(f"weight={weight!r} must be a non-negative finite number")
+    return w * h.abs().sum(-1)

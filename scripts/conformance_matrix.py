@@ -1,0 +1,580 @@
+"""Run the specification against the reference and every adapter; write ``docs/conformance.md``.
+
+For each implementation (``reference``, ``adapters.torch_builtins`` and the peer coupling adapters,
+skipping peers that are not installed) this runs ``genspec check`` over the areas that look the
+implementation up (gaussian, gumbel, flows, autoencoders; ``models`` and ``harness`` test genspec's
+own models and harness whatever ``--impl`` is) and collects every check's outcome. It then writes
+``docs/conformance.md``: a summary, the verdict and a minimal reproduction for every failure, the
+candidate discrepancies investigated (each reproduced by a script in ``docs/conformance/``, whose
+output is embedded), and the full matrix of checks x implementations.
+
+Usage (from the repository root; about 5 minutes on 2 cores)::
+
+    python scripts/conformance_matrix.py                 # run everything, write docs/conformance.md
+    python scripts/conformance_matrix.py --reuse DIR     # re-render from the reports already in DIR
+    python scripts/conformance_matrix.py --skip-repros   # do not run docs/conformance/repro_*.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIM_DIR = ROOT / "scripts" / "conformance"
+REPRO_DIR = ROOT / "docs" / "conformance"
+AREAS = ("gaussian", "gumbel", "flows", "autoencoders")
+
+
+@dataclass(frozen=True)
+class Impl:
+    module: str
+    label: str
+    peer: str | None  # distribution that must be installed; None: always run
+
+
+IMPLEMENTATIONS = (
+    Impl("reference", "reference", None),
+    Impl("adapters.torch_builtins", "torch", "torch"),
+    Impl("adapters.nflows_coupling", "nflows", "nflows"),
+    Impl("adapters.zuko_coupling", "zuko", "zuko"),
+    Impl("adapters.normflows_coupling", "normflows", "normflows"),
+    Impl("adapters.freia_coupling", "FrEIA", "FrEIA"),
+    Impl("adapters.freia_coupling_raw", "FrEIA (raw logdet)", "FrEIA"),
+)
+
+# ----------------------------------------------------------------------------- verdicts
+CONVENTION = "documented difference of convention"
+DEFECT = "real defect of the peer"
+ADAPTER = "fault of the adapter"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    pattern: str                 # regex searched in the check's node id
+    impls: tuple[str, ...]       # implementation modules it applies to
+    title: str
+    kind: str                    # CONVENTION, DEFECT or ADAPTER
+    text: str                    # what happens and why, in Markdown
+    repro: str                   # a minimal reproduction (Python), run from the repository root
+
+
+COUPLING_PEERS = ("adapters.nflows_coupling", "adapters.zuko_coupling", "adapters.normflows_coupling",
+                  "adapters.freia_coupling", "adapters.freia_coupling_raw")
+
+VERDICTS: tuple[Verdict, ...] = (
+    Verdict(
+        r"test_(reparameterize|log_normal|kl_normal|kl_normal_std)_rejects_nan_naming_the_argument",
+        ("adapters.torch_builtins",),
+        "torch names its own parameters (`loc`, `scale`), not the contract's (`mu`, `logvar`)",
+        CONVENTION,
+        "`torch.distributions.Normal` validates its parameters (`validate_args` is on by default) and "
+        "raises `ValueError`, as the contract asks, but the message names `loc` or `scale`: a NaN in "
+        "`logvar` reaches torch as a NaN `scale = exp(logvar / 2)`. The contract's check wants the "
+        "caller's argument named. A naming convention, not a numerical fault.",
+        "import torch, adapters.torch_builtins as tb\n"
+        "mu = torch.zeros(2, 3); mu[1, 0] = float('nan')\n"
+        "tb.kl_normal_std(mu, torch.zeros(2, 3))\n"
+        "# ValueError: Expected parameter loc (Tensor of shape (2, 3)) of distribution Normal(...) ...",
+    ),
+    Verdict(
+        r"test_shapes_that_do_not_fit_raise_value_error|test_kls_reject_shapes_that_do_not_fit",
+        ("adapters.torch_builtins",),
+        "torch broadcasts mismatched shapes, and raises `RuntimeError` when it cannot",
+        CONVENTION,
+        "torch's convention is broadcasting: `kl_normal_std(zeros(2, 3), zeros(3))` is accepted, and "
+        "shapes that cannot broadcast raise `RuntimeError` from `broadcast_tensors`, not the "
+        "contract's `ValueError` naming the argument.",
+        "import torch, adapters.torch_builtins as tb\n"
+        "tb.kl_normal_std(torch.zeros(2, 3), torch.zeros(2, 4))\n"
+        "# RuntimeError: The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1",
+    ),
+    Verdict(
+        r"test_bernoulli_log_prob_rejects_bad_input",
+        ("adapters.torch_builtins",),
+        "`binary_cross_entropy_with_logits` validates neither logits nor targets",
+        CONVENTION,
+        "`F.binary_cross_entropy_with_logits` returns NaN for a NaN logit and accepts targets outside "
+        "[0, 1] (soft targets are its documented use); torch.nn.functional does not validate. The "
+        "contract asks for `ValueError` naming `logits` or `x`.",
+        "import torch, torch.nn.functional as F\n"
+        "F.binary_cross_entropy_with_logits(torch.tensor([0., float('nan')]), torch.tensor([2., -1.]), reduction='none')\n"
+        "# tensor([0.6931, nan]): no error",
+    ),
+    Verdict(
+        r"test_gumbel_softmax_rejects_a_bad_tau|test_gumbel_softmax_rejects_bad_logits",
+        ("adapters.torch_builtins",),
+        "`F.gumbel_softmax` validates neither `tau` nor `logits` (and its docstring admits tau = 0)",
+        CONVENTION,
+        "torch.nn.functional does not validate arguments: NaN or +inf logits give NaN samples, "
+        "`tau = 0` gives NaN (hard: a NaN \"one-hot\"), and a negative `tau` silently returns a "
+        "sample that favours the *smallest* logit. The contract asks for `ValueError`. The docstring "
+        "says \"tau: non-negative scalar temperature\", which admits the NaN-producing `tau = 0`: a "
+        "small documentation defect on top of the convention.",
+        "import torch, torch.nn.functional as F\n"
+        "l = torch.tensor([[1., 2., 3.]])\n"
+        "F.gumbel_softmax(l, tau=0.0)    # tensor([[nan, nan, nan]])\n"
+        "F.gumbel_softmax(l, tau=-1.0)   # a valid-looking sample concentrated on the smallest logit",
+    ),
+    Verdict(
+        r"test_concrete_log_prob_rejects_a_bad_tau",
+        ("adapters.torch_builtins",),
+        "`RelaxedOneHotCategorical` does not validate its temperature",
+        DEFECT,
+        "`RelaxedOneHotCategorical.arg_constraints` lists `probs` and `logits` only, so with argument "
+        "validation on (torch's default) a zero, negative, NaN or infinite temperature is accepted "
+        "and `log_prob` returns NaN or a finite number for a distribution that does not exist. Other "
+        "torch distributions validate their positive parameters (`Normal.scale`, `Gamma.rate`); "
+        "this one's omission is a (minor) validation defect.",
+        "import torch\n"
+        "from torch.distributions import RelaxedOneHotCategorical\n"
+        "d = RelaxedOneHotCategorical(torch.tensor(-1.0), logits=torch.tensor([1., 2., 3.]))  # no error\n"
+        "d.log_prob(torch.tensor([0.2, 0.3, 0.5]))   # tensor(nan)",
+    ),
+    Verdict(
+        r"test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties",
+        ("adapters.torch_builtins",),
+        "hard `F.gumbel_softmax` takes its argmax from the rounded soft sample (candidate 1)",
+        DEFECT,
+        "`F.gumbel_softmax(hard=True)` computes `index = y_soft.max(dim)[1]`. At large tau the float32 "
+        "soft entries round to equal values and `max` returns the first, so the one-hot is not "
+        "`argmax(logits + g)`: the hard sample is biased towards low indices. See candidate 1 below "
+        "for rates at realistic tau; fix: take the index from `logits + gumbels`.",
+        "python docs/conformance/repro_hard_gumbel_softmax_ties.py",
+    ),
+    Verdict(
+        r"test_coupling_rejects_x_whose_length_differs_from_the_mask",
+        ("adapters.nflows_coupling",),
+        "nflows checks the feature size but its message names neither `mask` nor `x`",
+        CONVENTION,
+        "nflows raises `ValueError(\"Expected features = 6, got 5.\")`: the right exception, worded "
+        "in nflows' terms (`features`), so the contract's `match=r\"\\bmask\\b|\\bx\\b\"` fails.",
+        "import torch, nflows.transforms.coupling as c\n"
+        "t = c.AdditiveCouplingTransform(torch.tensor([-1, 1] * 3), lambda i, o: torch.nn.Linear(i, o))\n"
+        "t(torch.zeros(4, 5))   # ValueError: Expected features = 6, got 5.",
+    ),
+    Verdict(
+        r"test_coupling_rejects_x_whose_length_differs_from_the_mask",
+        ("adapters.zuko_coupling",),
+        "zuko does not check the feature size: too few raises `IndexError`, too many returns uninitialised memory",
+        DEFECT,
+        "zuko's `CouplingTransform` indexes `x[..., idx]`, so an input with fewer features than the "
+        "mask raises `IndexError`; with more, `merge` allocates the output with `new_empty(x.shape)` "
+        "and fills only the mask's coordinates: the extra output coordinates hold whatever the "
+        "allocator returned, silently. The missing `ValueError` is a convention; the silent garbage "
+        "is a real (minor) defect. Script: `docs/conformance/repro_zuko_unchecked_features.py`.",
+        "python docs/conformance/repro_zuko_unchecked_features.py",
+    ),
+    Verdict(
+        r"test_coupling_rejects_x_whose_length_differs_from_the_mask",
+        ("adapters.normflows_coupling", "adapters.freia_coupling", "adapters.freia_coupling_raw"),
+        "no feature-size check: a `RuntimeError` from broadcasting (normflows) or `torch.split` (FrEIA)",
+        CONVENTION,
+        "Neither library validates the input against the mask / `dims_in`; the mismatch surfaces as "
+        "torch's `RuntimeError` (normflows: `b * z` broadcasting; FrEIA: `split_with_sizes`). The "
+        "FrEIA adapter hands a wrongly sized input to FrEIA unpermuted, so FrEIA's own reaction is "
+        "what the check sees.",
+        "import torch, normflows as nf\n"
+        "f = nf.flows.MaskedAffineFlow(torch.tensor([1., 0.] * 3), t=torch.nn.Linear(6, 6), s=None)\n"
+        "f.inverse(torch.zeros(4, 5))   # RuntimeError: The size of tensor a (6) must match the size of tensor b (5) ...",
+    ),
+    Verdict(
+        r"test_coupling_rejects_an_empty_side_of_the_partition",
+        COUPLING_PEERS,
+        "an all-True or all-False mask is accepted (nflows, normflows, FrEIA) or asserted against (zuko)",
+        CONVENTION,
+        "nflows, normflows and FrEIA build a coupling with an empty side (an identity layer, or a "
+        "shift computed from no inputs); zuko rejects it with a bare `assert features_a > 0` "
+        "(`AssertionError`, no message). The contract asks for `ValueError` naming `mask`: none of "
+        "the peers promises it.",
+        "import torch\n"
+        "from zuko.flows.coupling import GeneralCouplingTransform\n"
+        "GeneralCouplingTransform(6, mask=torch.ones(6, dtype=torch.bool))   # AssertionError\n"
+        "import nflows.transforms.coupling as c\n"
+        "c.AdditiveCouplingTransform(torch.ones(6), lambda i, o: torch.nn.Linear(i, o))   # accepted",
+    ),
+    Verdict(
+        r"test_coupling_rejects_a_net_whose_output_does_not_fit",
+        COUPLING_PEERS,
+        "a net of the wrong output size surfaces as torch's `RuntimeError`",
+        CONVENTION,
+        "No peer checks the shift network's output size against the shifted side; the mismatch "
+        "surfaces as a broadcasting or index-assignment `RuntimeError` in the addition, not as a "
+        "`ValueError` naming `net`.",
+        "import torch, nflows.transforms.coupling as c\n"
+        "t = c.AdditiveCouplingTransform(torch.tensor([-1, -1, 1, -1, 1, 1, 1]),\n"
+        "                                lambda i, o: torch.nn.Linear(i, 3))   # 4 shifted, net gives 3\n"
+        "t(torch.zeros(2, 7))   # RuntimeError: The size of tensor a (4) must match the size of tensor b (3) ...",
+    ),
+    Verdict(
+        r".",
+        ("adapters.freia_coupling_raw",),
+        "FrEIA 0.2 returns the log-determinant as a Python float (candidate 4)",
+        CONVENTION,
+        "`NICECouplingBlock` returns `j1 + j2 = 0. + 0.`, the float `0.0`, for every batch; the "
+        "contract's logdet is a tensor of shape `batch` and the input's dtype, so every check that "
+        "reads its shape, dtype or device, or reshapes it, fails. FrEIA's coupling docstring allows "
+        "it (\"If the Jacobian is zero or fixed, may also return float\"), although "
+        "`InvertibleModule.forward` is annotated to return a `Tensor`: a documented convention. "
+        "`adapters.freia_coupling` translates it (`torch.full(batch, logdet)`) and passes these checks.",
+        "python docs/conformance/repro_freia_float_logdet.py",
+    ),
+)
+
+
+def verdict_for(module: str, nodeid: str) -> Verdict | None:
+    for v in VERDICTS:
+        if module in v.impls and re.search(v.pattern, nodeid):
+            return v
+    return None
+
+
+# ----------------------------------------------------------------------------- candidates
+CANDIDATES = (
+    ("The hard `F.gumbel_softmax` takes its argmax from the rounded soft sample at very large τ",
+     "repro_hard_gumbel_softmax_ties.py",
+     f"**Confirmed; {DEFECT}** (numerical, small at realistic τ). `F.gumbel_softmax(hard=True)` "
+     "computes `index = y_soft.max(dim)[1]` with `y_soft = softmax((logits + g) / tau)`. Division by "
+     "τ and `exp` are only weakly increasing in floating point, so distinct `logits + g` can round to "
+     "equal soft entries, and `max` then returns the *first* tied index: never a reversal, always a "
+     "bias towards low indices. The straight-through estimator's forward pass is supposed to be the "
+     "exact Gumbel-max sample `argmax(logits + g)` at every τ. In float32 with K = 10 the one-hot "
+     "differs from `argmax(logits + g)` in 0 of 10⁶ draws at τ ≤ 10, in about 10⁻⁶ at τ = 100, "
+     "10⁻⁵ at τ = 10³, 10⁻⁴ at τ = 10⁴; with logits (0, 5), category 1 (probability 0.9933) drops "
+     "to 0.88 at τ = 10⁸. In bfloat16 the mismatch rate is already 2.5·10⁻⁵ at τ = 1. Fix: take the "
+     "index from `logits + gumbels` (before dividing by τ). The specification checks it in "
+     "`properties/test_gumbel_softmax.py::test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties`, "
+     "which torch fails at τ = 10⁴ and 10⁸ in float32."),
+    ("`RelaxedOneHotCategorical.log_prob` is NaN on its own float32 samples at small τ",
+     "repro_relaxed_onehot_log_prob_nan.py",
+     f"**Confirmed; {DEFECT}** (known upstream: pytorch/pytorch#18254 reported it for "
+     "`RelaxedBernoulli` and noted \"same goes for `RelaxedOneHotCategorical`\"; the latter still "
+     "reproduces in torch 2.x). Two failure modes on the distribution's *own* samples: (1) with "
+     "argument validation on (the default), `log_prob` *raises* `ValueError` \"not within the support "
+     "(Simplex())\" because the float32 sample's sum misses 1 by more than the constraint's 1e-6 "
+     "(0.1 % of samples at τ = 0.1, 1 % at τ = 0.05); (2) with `validate_args=False`, samples whose "
+     "small coordinates underflowed to exact 0 give `log(0) = -inf`, then `inf - inf = NaN` (0.03 % "
+     "at τ = 0.1, 5.6 % at τ = 0.05, 96 % at τ = 0.01 for K = 5). The rounded sample lies on the "
+     "boundary of the simplex, where the density is undefined, so NaN is defensible for that *point*; "
+     "the defect is that `sample()` and `log_prob()` disagree about the support. Work in log space "
+     "(`torch.distributions.relaxed_categorical.ExpRelaxedCategorical`, finite on all its own "
+     "samples) or in float64 (NaN from τ ≈ 0.01). The contract's `concrete_log_prob` takes points of "
+     "the open simplex, so the specification's checks (interior points) pass against torch."),
+    ("Gumbel noise clamped near 16 in float32",
+     "repro_gumbel_noise_max.py",
+     f"**Partly confirmed; {CONVENTION}** (a precision limit, not a correctness defect at any "
+     "practical sample size). The ceiling depends on the path: `torch.distributions.Gumbel` in "
+     "float32 can never exceed **15.54** (its base `Uniform(tiny, 1 - eps)` maps the largest "
+     "`torch.rand` value 1 - 2⁻²⁴ to 1 - 3·2⁻²⁴; `icdf(1)` would be 15.94 = -log eps); the textbook "
+     "`-log(-log(torch.rand()))` stops at 16.64 = 24 log 2; `F.gumbel_softmax` on **CUDA** (kernel "
+     "source: `log(u)` replaced by `-eps/2` for u ≥ 1 - eps/2) also stops at 16.64 — not run here, "
+     "no GPU in this session. On **CPU** `F.gumbel_softmax` is *not* clamped: its `exponential_` "
+     "kernel computes `-log1p(-u)` from a 53-bit double uniform, so its noise reaches 36.7 (and is "
+     "`+inf`, making the sample NaN, with probability 2⁻⁵³ per entry); 10⁸ CPU draws reached 18.0. "
+     "The mass a float32 ceiling removes is P(G > 15.54) = 1.8·10⁻⁷ (16.64: 6·10⁻⁸); it matters only "
+     "for Gumbel-max sampling of categories whose probability relative to the largest is below "
+     "~10⁻⁷, and for tail tests with ≳ 10⁸ draws (the maximum of 10⁸ draws from a true Gumbel is "
+     "below 15.54 with probability 1.7·10⁻⁸). torch's clamp to `[tiny, 1 - eps]` is deliberate (it "
+     "guarantees finite samples, which the contract's `sample_gumbel` also requires)."),
+    ("FrEIA 0.2 returns a Python float as logdet",
+     "repro_freia_float_logdet.py",
+     f"**Confirmed; {CONVENTION}.** `NICECouplingBlock` returns `(outputs,), j1 + j2` with "
+     "`j1 = j2 = 0.`: the float `0.0`, not a tensor of shape `(batch,)`; `SequenceINN` starts its "
+     "sum at `0`, so a chain of NICE blocks returns the float too. FrEIA documents it in "
+     "`_BaseCouplingBlock._coupling1` (\"If the Jacobian is zero or fixed, may also return float\") "
+     "while `InvertibleModule.forward` is annotated `-> Tuple[Tuple[Tensor], Tensor]`. Adding it to "
+     "a tensor works (broadcasting); `.shape`, `.to(device)` or `torch.stack` of per-layer log-dets "
+     "fail. `adapters.freia_coupling` broadcasts a float logdet to `torch.full(batch, logdet)`; "
+     "`adapters.freia_coupling_raw` keeps FrEIA's value, and the matrix shows the checks it fails."),
+    ("Found on the way: zuko's coupling returns uninitialised memory for an input longer than its mask",
+     "repro_zuko_unchecked_features.py",
+     f"**{DEFECT}** (minor: needs a malformed input). `CouplingTransform.merge` allocates the output "
+     "with `new_empty(x.shape)` and writes only the coordinates the mask indexes; zuko checks the "
+     "feature size nowhere, so the extra coordinates come back holding stale memory, with no error."),
+)
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def installed(impl: Impl) -> bool:
+    if impl.peer is None:
+        return True
+    return importlib.util.find_spec(impl.peer) is not None
+
+
+def peer_version(impl: Impl) -> str:
+    if impl.peer is None:
+        return "-"
+    for dist in (impl.peer, impl.peer.lower()):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "?"
+
+
+def run_check(impl: Impl, out: Path) -> float:
+    """``genspec check`` over AREAS with a JUnit file for the failure messages; returns seconds."""
+    out.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(SHIM_DIR), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    cmd = [sys.executable, "-m", "genspec.cli", "check", "--impl", impl.module, "--out", str(out), "--",
+           f"--area={','.join(AREAS)}", "-p", "hypothesis_probe_shim", "-p", "no:cacheprovider",
+           f"--junitxml={out / 'junit.xml'}"]
+    start = time.time()
+    with open(out / "log.txt", "w") as log:
+        subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    return time.time() - start
+
+
+def junit_messages(path: Path) -> dict[str, str]:
+    """node id -> the failure's first message line, from pytest's JUnit XML."""
+    messages: dict[str, str] = {}
+    if not path.exists():
+        return messages
+    for case in ET.parse(path).getroot().iter("testcase"):
+        failure = case.find("failure")
+        if failure is None:
+            failure = case.find("error")
+        if failure is None:
+            continue
+        module = case.get("classname", "").replace(".", "/") + ".py"
+        nodeid = f"{module}::{case.get('name')}"
+        message = (failure.get("message") or "").strip()
+        messages[nodeid] = message.splitlines()[0][:300] if message else ""
+    return messages
+
+
+def shim_applied(out: Path) -> bool:
+    log = out / "log.txt"
+    return log.exists() and "hypothesis_probe_shim: applied" in log.read_text()
+
+
+def run_repro(script: str) -> str:
+    proc = subprocess.run([sys.executable, str(REPRO_DIR / script)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, check=False)
+    text = (proc.stdout + proc.stderr).strip()
+    return text if proc.returncode == 0 else f"{text}\n(exit status {proc.returncode})"
+
+
+# ----------------------------------------------------------------------------- rendering
+
+SYMBOL = {"passed": "pass", "failed": "**FAIL**", "not_provided": "n/p", "skipped": "skip"}
+
+
+def base_name(nodeid: str) -> str:
+    return nodeid.split("[", 1)[0]
+
+
+def cell(outcomes: list[str]) -> str:
+    if not outcomes:
+        return ""
+    kinds = sorted(set(outcomes), key=["failed", "passed", "not_provided", "skipped"].index)
+    if len(kinds) == 1:
+        symbol = SYMBOL[kinds[0]]
+        return symbol if len(outcomes) == 1 else f"{symbol} ({len(outcomes)})"
+    return ", ".join(f"{SYMBOL[k]} {outcomes.count(k)}" for k in kinds)
+
+
+def md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(results: dict[str, dict], impls: list[Impl], skipped: list[Impl], seconds: dict[str, float],
+           repros: dict[str, str], shim: bool) -> str:
+    import torch
+
+    lines = [
+        "# Conformance matrix",
+        "",
+        "The whole specification run against genspec's reference, torch's built-in functions and the "
+        "additive couplings of four flow libraries, through the adapters in `adapters/`. Generated by "
+        "`python scripts/conformance_matrix.py` (do not edit by hand; the verdicts live in that script).",
+        "",
+        f"Python {platform.python_version()}, torch {torch.__version__}; "
+        + ", ".join(f"{i.peer} {peer_version(i)}" for i in impls if i.peer not in (None, "torch")
+                    and i.module != "adapters.freia_coupling_raw")
+        + f". Areas {', '.join(AREAS)} (`models` and `harness` test genspec's own models and harness, "
+        "whatever `--impl` is); spec-seed 0, profile dev, CPU. Reproduce one column with "
+        "`genspec check --impl MODULE -- --area=" + ",".join(AREAS) + "`.",
+        "",
+    ]
+    if skipped:
+        lines += [f"Not run (peer not installed): {', '.join(f'`{i.module}`' for i in skipped)}. "
+                  "Install the extra: `pip install 'genspec[peers]'`.", ""]
+    if shim:
+        lines += [
+            "> **Harness note.** This run loaded `scripts/conformance/hypothesis_probe_shim.py`: the "
+            "harness's `impl` fixture answers Hypothesis's probes of a test's first argument "
+            "(`hypothesis_internal_is_this_a_mock_check`, `execute_example`, ...) with *not provided* "
+            "instead of `AttributeError`, which skips every `@given` test taking `impl` first, for every "
+            "implementation including the reference. The shim makes those probes raise "
+            "`AttributeError`; it turns itself off once `genspec/implementation.py` does so.",
+            "",
+        ]
+
+    # summary
+    lines += ["## Summary", "",
+              "Passed / failed / not provided, per area (a parametrized check counts once per parameter).", "",
+              "| implementation | module | " + " | ".join(AREAS) + " | total | run time |",
+              "|---|---|" + "---:|" * (len(AREAS) + 2)]
+    for impl in impls:
+        checks = results[impl.module]["checks"]
+        row = []
+        totals = [0, 0, 0]
+        for area in AREAS:
+            counts = [sum(1 for c in checks if c["area"] == area and c["outcome"] == o)
+                      for o in ("passed", "failed", "not_provided")]
+            totals = [a + b for a, b in zip(totals, counts)]
+            row.append(" / ".join(str(c) for c in counts))
+        lines.append(f"| {impl.label} | `{impl.module}` | " + " | ".join(row)
+                     + f" | {' / '.join(map(str, totals))} | {seconds.get(impl.module, 0):.0f} s |")
+    lines.append("")
+    for impl in impls:
+        missing = results[impl.module].get("contract_missing") or {}
+        names = sorted({n for area_names in missing.values() for n in area_names})
+        if names and impl.module != "reference":
+            lines.append(f"- `{impl.module}` does not provide: {', '.join(f'`{n}`' for n in names)}.")
+    lines.append("")
+
+    # failures with verdicts
+    lines += ["## Failures: verdicts and reproductions", ""]
+    assigned: dict[int, list[tuple[Impl, dict]]] = {}
+    untriaged: list[tuple[Impl, dict]] = []
+    for impl in impls:
+        for c in results[impl.module]["checks"]:
+            if c["outcome"] != "failed":
+                continue
+            v = verdict_for(impl.module, c["nodeid"])
+            if v is None:
+                untriaged.append((impl, c))
+            else:
+                assigned.setdefault(VERDICTS.index(v), []).append((impl, c))
+    if not assigned and not untriaged:
+        lines += ["No check failed.", ""]
+    for index, members in sorted(assigned.items()):
+        v = VERDICTS[index]
+        impl_names = sorted({m[0].label for m in members})
+        lines += [f"### {v.title}", "",
+                  f"**Verdict: {v.kind}.** Implementations: {', '.join(impl_names)}.", "", v.text, "",
+                  "Failing checks:", ""]
+        by_check: dict[str, list[tuple[Impl, dict]]] = {}
+        for impl, c in members:
+            by_check.setdefault(c["nodeid"], []).append((impl, c))
+        for nodeid, entries in sorted(by_check.items()):
+            labels = ", ".join(e[0].label for e in entries)
+            message = entries[0][1].get("junit_message") or entries[0][1].get("message") or ""
+            lines.append(f"- `{nodeid}` ({labels}): {md_escape(message)[:240]}")
+        fence = "```bash" if v.repro.startswith("python ") else "```python"
+        lines += ["", "Minimal reproduction:", "", fence, v.repro, "```", ""]
+    if untriaged:
+        lines += ["### Not yet triaged", "",
+                  "These failures have no verdict in `scripts/conformance_matrix.py` yet. Reproduce each with "
+                  "`pytest --impl=MODULE 'NODEID' --spec-seed=0` from the repository root.", ""]
+        for impl, c in untriaged:
+            message = c.get("junit_message") or c.get("message") or ""
+            lines.append(f"- `{impl.module}` `{c['nodeid']}`: {md_escape(message)[:240]}")
+        lines.append("")
+
+    # candidates
+    lines += ["## Candidates investigated", "",
+              "Each was suspected before the run; each has a script in `docs/conformance/` whose output "
+              "(from this run) follows it.", ""]
+    for i, (title, script, verdict) in enumerate(CANDIDATES, 1):
+        lines += [f"### {i}. {title}", "", verdict, "", f"Reproduction: `python docs/conformance/{script}`", ""]
+        if script in repros:
+            lines += ["```text", repros[script], "```", ""]
+
+    # matrix
+    labels = [i.label for i in impls]
+    lines += ["## The matrix", "",
+              "One row per check (parametrized variants folded: `pass (9)` is nine variants passed). "
+              "`n/p`: not provided, the implementation lacks a name the check needs (a counted skip, "
+              "never a pass).", "",
+              "| area | check | " + " | ".join(labels) + " |",
+              "|---|---|" + "---|" * len(labels)]
+    rows: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for impl in impls:
+        for c in results[impl.module]["checks"]:
+            key = (c["area"], base_name(c["nodeid"]))
+            rows.setdefault(key, {}).setdefault(impl.module, []).append(c["outcome"])
+    for (area, check), per_impl in sorted(rows.items()):
+        cells = [cell(per_impl.get(i.module, [])) for i in impls]
+        lines.append(f"| {area} | `{check}` | " + " | ".join(cells) + " |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", default="/tmp/genspec-conformance", help="directory for the reports")
+    parser.add_argument("--reuse", action="store_true", help="render from the reports already in --work")
+    parser.add_argument("--skip-repros", action="store_true", help="do not run docs/conformance/repro_*.py")
+    parser.add_argument("--only", nargs="*", default=None, help="run only these implementation modules")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "conformance.md"))
+    args = parser.parse_args(argv)
+
+    work = Path(args.work)
+    impls = [i for i in IMPLEMENTATIONS if installed(i)]
+    skipped = [i for i in IMPLEMENTATIONS if not installed(i)]
+    seconds: dict[str, float] = {}
+    timing_file = work / "seconds.json"
+    if timing_file.exists():
+        seconds.update(json.loads(timing_file.read_text()))
+    for impl in impls:
+        out = work / impl.module
+        if args.reuse and (out / "report.json").exists():
+            continue
+        if args.only is not None and impl.module not in args.only and (out / "report.json").exists():
+            continue
+        print(f"genspec check --impl {impl.module} ...", flush=True)
+        seconds[impl.module] = run_check(impl, out)
+        print(f"  {seconds[impl.module]:.0f} s", flush=True)
+        work.mkdir(parents=True, exist_ok=True)
+        timing_file.write_text(json.dumps(seconds))
+
+    results: dict[str, dict] = {}
+    for impl in impls:
+        out = work / impl.module
+        report = out / "report.json"
+        if not report.exists():
+            print(f"error: no report for {impl.module}; see {out / 'log.txt'}", file=sys.stderr)
+            return 1
+        data = json.loads(report.read_text())
+        messages = junit_messages(out / "junit.xml")
+        for c in data["checks"]:
+            if c["outcome"] == "failed":
+                c["junit_message"] = messages.get(c["nodeid"], "")
+        results[impl.module] = data
+    shim = any(shim_applied(work / i.module) for i in impls)
+
+    repros: dict[str, str] = {}
+    if not args.skip_repros:
+        for _, script, _ in CANDIDATES:
+            print(f"running docs/conformance/{script} ...", flush=True)
+            repros[script] = run_repro(script)
+
+    text = render(results, impls, skipped, seconds, repros, shim)
+    Path(args.out).write_text(text)
+    print(f"wrote {args.out}")
+    failed = sum(1 for r in results.values() for c in r["checks"] if c["outcome"] == "failed")
+    untriaged = sum(1 for i in impls for c in results[i.module]["checks"]
+                    if c["outcome"] == "failed" and verdict_for(i.module, c["nodeid"]) is None)
+    print(f"{failed} failures, {untriaged} without a verdict")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
