@@ -66,7 +66,10 @@ def assert_close(
         raise AssertionError(f"{what}: expected a torch.Tensor, got {type(actual).__name__}: {actual!r}")
     tol = tolerance(kind, dtype or actual.dtype)
     got = actual.detach().to(device="cpu", dtype=torch.float64)
-    exp = torch.as_tensor(expected).detach().to(device="cpu", dtype=torch.float64)
+    if isinstance(expected, torch.Tensor):
+        exp = expected.detach().to(device="cpu", dtype=torch.float64)
+    else:  # a Python number: straight to float64, never through float32
+        exp = torch.as_tensor(expected, dtype=torch.float64)
     try:
         got_b, exp_b = torch.broadcast_tensors(got, exp)
     except RuntimeError:

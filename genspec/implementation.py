@@ -26,6 +26,9 @@ class NotProvided(_Skipped):  # type: ignore[misc,valid-type]
         self.implementation = implementation
 
 
+_TOOL_HOOKS = frozenset({"execute_example", "setup_example", "teardown_example"})
+
+
 class Implementation:
     """Attribute access to the module under test; a missing name raises :class:`NotProvided`."""
 
@@ -49,7 +52,9 @@ class Implementation:
         return hasattr(self.module, name)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        # Introspection by tools (Hypothesis probes arguments with hasattr for its own hooks,
+        # pytest and copy look for dunders) must see an ordinary missing attribute, not a skip.
+        if name.startswith("_") or name.startswith("hypothesis") or name in _TOOL_HOOKS:
             raise AttributeError(name)
         try:
             return getattr(self.module, name)

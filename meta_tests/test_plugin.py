@@ -158,3 +158,26 @@ def test_contract_index_matches_spec_api() -> None:
     spec = (Path(__file__).resolve().parents[1] / "docs" / "spec-api.md").read_text()
     for name in all_names():
         assert f"`{name}(" in spec, f"{name} is in genspec.contract but not in docs/spec-api.md"
+
+
+def test_hypothesis_tests_taking_impl_run_and_count(pytester: pytest.Pytester) -> None:
+    """Hypothesis probes its arguments with hasattr; that must not end the test as not provided."""
+    pytester.makepyfile(halfimpl=HALF_IMPL, test_hyp='''
+import torch
+from hypothesis import given, strategies as st
+
+@given(st.integers(0, 3))
+def test_given(impl, k):
+    assert impl.present(torch.tensor(float(k))) == k + 1
+''')
+    pytester.syspathinsert()
+    pytester.runpytest_inprocess("--impl=halfimpl").assert_outcomes(passed=1)
+
+
+def test_assert_close_keeps_python_floats_in_float64() -> None:
+    import torch
+
+    from genspec.checks import assert_close
+
+    x = torch.tensor(0.1, dtype=torch.float64)
+    assert_close(x, 0.1, kind="elementwise", what="0.1 in float64")
