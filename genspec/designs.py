@@ -21,10 +21,19 @@ def _marks(obj: object) -> list[pytest.Mark]:
     return list(marks) if isinstance(marks, list) else [marks]
 
 
-def collect_designs(package: str = "statistical") -> dict[str, list[Design]]:
-    """Every statistical test function's design in ``package``, per area, once per collected item."""
-    pkg = importlib.import_module(package)
+SUITE_PACKAGES: tuple[str, ...] = ("statistical", "properties", "models.tests")
+
+
+def collect_designs(packages: tuple[str, ...] = SUITE_PACKAGES) -> dict[str, list[Design]]:
+    """Every statistical test function's design in ``packages``, per area, once per collected item."""
     per_area: dict[str, list[Design]] = {a: [] for a in AREAS}
+    for package in packages:
+        _collect(package, per_area)
+    return per_area
+
+
+def _collect(package: str, per_area: dict[str, list[Design]]) -> None:
+    pkg = importlib.import_module(package)
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
         if not info.name.startswith("test_"):
             continue
@@ -44,7 +53,6 @@ def collect_designs(package: str = "statistical") -> dict[str, list[Design]]:
                     n_items *= len(m.args[1])
             design = design_from_marker(f"{info.name}::{name}", stat.kwargs)
             per_area[area].extend([design] * n_items)
-    return per_area
 
 
 def designs_table(per_area: dict[str, list[Design]]) -> str:
