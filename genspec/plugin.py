@@ -282,6 +282,7 @@ def _genspec_test_setup(request: pytest.FixtureRequest, spec_seed: int) -> Itera
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report = yield
     report.genspec_area = item_area(item)  # type: ignore[attr-defined]
+    report.genspec_uses_impl = "impl" in getattr(item, "fixturenames", ())  # type: ignore[attr-defined]
     missing = None
     if call.excinfo is not None and call.excinfo.errisinstance(NotProvided):
         missing = call.excinfo.value.name  # type: ignore[union-attr]
@@ -310,6 +311,7 @@ class _Recorder:
         state = self.state
         entry = state.results.setdefault(report.nodeid, {
             "nodeid": report.nodeid, "area": getattr(report, "genspec_area", "harness"),
+            "uses_impl": getattr(report, "genspec_uses_impl", False),
             "outcome": "passed", "duration_s": 0.0, "evidence": [], "missing": None, "message": None,
         })
         entry["duration_s"] += report.duration
@@ -331,11 +333,21 @@ class _Recorder:
                                "detects": design.detects}
 
 
+SUITE_ROW = "suite-internal"
+"""The summary row of checks that do not use ``impl`` (errata, harness, model smoke tests): they
+test the suite and the seeds, not the implementation, so they are kept out of the areas' counts."""
+
+
 def summarize(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per area: counts of passed / failed / not provided / skipped and the missing names."""
+    """Per area: counts of passed / failed / not provided / skipped and the missing names.
+
+    Only checks that use the ``impl`` fixture count towards an area; the others form one row,
+    ``suite-internal``.
+    """
     table: dict[str, dict[str, Any]] = {}
     for entry in results.values():
-        row = table.setdefault(entry["area"], {"passed": 0, "failed": 0, "not_provided": 0,
+        key = entry["area"] if entry.get("uses_impl", True) else SUITE_ROW
+        row = table.setdefault(key, {"passed": 0, "failed": 0, "not_provided": 0,
                                                "skipped": 0, "missing": set()})
         row[entry["outcome"]] += 1
         if entry["missing"]:

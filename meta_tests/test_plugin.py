@@ -181,3 +181,17 @@ def test_assert_close_keeps_python_floats_in_float64() -> None:
 
     x = torch.tensor(0.1, dtype=torch.float64)
     assert_close(x, 0.1, kind="elementwise", what="0.1 in float64")
+
+
+def test_checks_without_impl_are_kept_out_of_the_area_counts(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(halfimpl=HALF_IMPL, test_mixed='''
+import pytest
+pytestmark = pytest.mark.area("flows")
+def test_uses(impl):
+    impl.present
+def test_independent():
+    pass
+''')
+    pytester.syspathinsert()
+    result = pytester.runpytest_inprocess("--impl=halfimpl")
+    result.stdout.fnmatch_lines(["flows*1*0*0*0", "suite-internal*1*0*0*0"])
