@@ -22,7 +22,10 @@ Conventions translated here:
 * **Batch rank.** zuko indexes ``x[..., idx]``, so any batch rank works untranslated.
 
 Gaps (not translated): zuko asserts ``0 < mask.sum() < D`` (``AssertionError``, not ``ValueError``) and
-does not check the feature size of the input against the mask.
+does not check the feature size of the input against the mask: too few features raise ``IndexError``,
+too many come back with uninitialised memory in the extra output coordinates
+(``docs/conformance/repro_zuko_unchecked_features.py``). An empty batch ``(0, D)`` fails in torch's
+``_sum_rightmost`` (the contract's batch sides are at least 1).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from reference import *  # noqa: F401,F403
 from reference import nice as _nice
 
 AREA = "flows"
-CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"
+CAUGHT_BY = "properties/test_nice.py::test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian"
 SOURCE = "plausible: the seed's own loss (eq. (15), '~' up to constants) and Keras NICE ports omit it"
 
 

@@ -1,5 +1,4 @@
 """LinearGaussian.posterior returns M^{-1} as the covariance instead of sigma^2 M^{-1}."""
-import torch
 from torch import Tensor
 
 from reference import *  # noqa: F401,F403

@@ -1,5 +1,4 @@
 """log_normal without the -1/2 log(2 pi) per coordinate: not a normalised log density."""
-import torch
 from torch import Tensor
 
 from reference import *  # noqa: F401,F403

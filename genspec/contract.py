@@ -10,7 +10,8 @@ from __future__ import annotations
 CONTRACT: dict[str, tuple[str, ...]] = {
     "gaussian": (
         "reparameterize", "log_normal", "kl_normal_std", "kl_normal", "bernoulli_log_prob",
-        "negative_elbo", "iwae_bound",
+        "negative_elbo", "iwae_bound", "LinearGaussian", "score_function_gradient",
+        "reparameterization_gradient",
     ),
     "gumbel": (
         "sample_gumbel", "gumbel_max", "gumbel_softmax", "concrete_log_prob", "anneal_tau",

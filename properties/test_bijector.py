@@ -43,11 +43,12 @@ F64 = torch.float64
 # ----------------------------------------------------------------------------- shared helpers
 
 
-def randomize_(module: nn.Module, generator: torch.Generator, *, log_scale_bound: float = 0.7) -> nn.Module:
+def randomize_(module: nn.Module, generator: torch.Generator, *, log_scale_bound: float = 0.7,
+               gain: float = 1.2) -> nn.Module:
     """Give every floating parameter of ``module`` random, non-identity values (in place).
 
-    Matrices ``(out, in)``: N(0, 1) * 1.2 / sqrt(in). Parameters named ``*log_scale``:
-    U(-bound, bound). Other vectors: N(0, 0.5^2).
+    Matrices ``(out, in)``: N(0, 1) * gain / sqrt(in). Parameters named ``*log_scale``:
+    U(-log_scale_bound, log_scale_bound). Other vectors: N(0, 0.5^2).
     """
     with torch.no_grad():
         for name, p in module.named_parameters():
@@ -56,7 +57,7 @@ def randomize_(module: nn.Module, generator: torch.Generator, *, log_scale_bound
             if name.endswith("log_scale"):
                 v = (torch.rand(p.shape, generator=generator, dtype=F64) * 2 - 1) * log_scale_bound
             elif p.dim() >= 2:
-                v = torch.randn(p.shape, generator=generator, dtype=F64) * 1.2 / math.sqrt(p.shape[-1])
+                v = torch.randn(p.shape, generator=generator, dtype=F64) * gain / math.sqrt(p.shape[-1])
             else:
                 v = torch.randn(p.shape, generator=generator, dtype=F64) * 0.5
             p.copy_(v.to(p.dtype))

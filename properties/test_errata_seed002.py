@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 from scipy import integrate, stats
@@ -77,3 +78,25 @@ def test_kl_is_not_symmetric() -> None:
     closed = 0.5 * (math.log(4.0) + (1.0 + 1.0) / 4.0 - 1.0)  # KL(N(0,1) || N(1,4))
     assert_close(forward, f64(closed), kind="elementwise", what="KL(N(0,1) || N(1,2^2)) closed form")
     assert_differs(backward, forward, kind="elementwise", what="KL(p||q) vs KL(q||p)")
+
+
+def test_bayes_argmax_drops_the_evidence() -> None:
+    """'argmax_k p(C_k|x) = argmax_k p(x|C_k) p(C_k) / p(x) = argmax_k p(x|C_k) p(C_k)' holds (p(x) > 0 is common to all k)."""
+    prior = np.array([0.5, 0.3, 0.2])
+    lik = np.array([0.1, 0.4, 0.35])
+    joint = lik * prior
+    posterior = joint / joint.sum()
+    assert_close(f64(posterior.sum()), f64(1.0), kind="elementwise", what="posterior sums to 1")
+    assert int(np.argmax(posterior)) == int(np.argmax(joint)) == 1
+
+
+def test_a_gaussian_pushed_through_a_function_can_be_exponential() -> None:
+    """'任何d维的分布，都可以利用d维的高斯分布经过某种复杂函数变换得到' (d = 1): g = F_exp^-1 o Phi maps N(0, 1) to Exp(1)."""
+    y = np.array([0.05, 0.5, 1.0, 2.5, 6.0])
+    z = stats.norm.ppf(1 - np.exp(-y))  # g^-1(y)
+    dg_dz = stats.norm.pdf(z) / np.exp(-y)  # g'(z) = phi(z) / f_exp(g(z))
+    h = 1e-6  # an independent finite-difference check of g'
+    g = lambda t: -np.log1p(-stats.norm.cdf(t))  # noqa: E731
+    assert_close(f64((g(z + h) - g(z - h)) / (2 * h)), f64(dg_dz), kind="quadrature", what="g'(z) by finite differences")
+    density = stats.norm.pdf(z) / dg_dz  # change of variables
+    assert_close(f64(density), f64(np.exp(-y)), kind="elementwise", what="density of g(Z) = exp(-y)")

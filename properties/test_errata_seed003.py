@@ -130,3 +130,17 @@ def test_continuous_densities_other_than_the_gaussian_can_be_written_down() -> N
     """'对于连续型的，我们也就只能写出高斯分布了': NICE's own MNIST prior, the logistic, is a closed-form density."""
     total, _ = integrate.quad(lambda t: math.exp(-t) / (1 + math.exp(-t)) ** 2, -50, 50, epsabs=1e-13, epsrel=1e-12)
     assert_close(f64(total), f64(1.0), kind="quadrature", what="∫ logistic density = 1")
+
+
+def test_a_constant_coordinate_lets_the_likelihood_grow_without_bound() -> None:
+    """'如果方差为 0…该维度的分布坍缩为一个点，于是这意味着流形减少了一维': on data with a constant coordinate
+    (MNIST's always-black pixels, undequantized as in the linked code) the log-likelihood grows without bound
+    as that coordinate's scale s_i grows, by exactly log s_i."""
+    h = torch.tensor([[0.0, 0.3], [0.0, -1.2], [0.0, 0.7]], dtype=torch.float64)  # coordinate 0 is always 0
+    values = []
+    for t in (0.0, 5.0, 50.0):
+        log_s = torch.tensor([t, 0.0], dtype=torch.float64)
+        values.append(float((_std_normal_logpdf(log_s.exp() * h) + log_s).sum(-1).mean()))
+    record(mean_log_likelihood=values)
+    assert_close(f64([values[1] - values[0], values[2] - values[0]]), f64([5.0, 50.0]), kind="identity",
+                 what="log-likelihood gain = log s_0 on a constant coordinate")

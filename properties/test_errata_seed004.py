@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from scipy import integrate
+from scipy import integrate, stats
 
 from faithful import seed004
 from genspec.checks import assert_close, record
@@ -116,3 +116,14 @@ def test_reparameterization_does_not_apply_to_a_bernoulli() -> None:
     record(pathwise_gradient=float(pathwise), true_gradient=1.0)
     assert pathwise == 0.0
     assert_differs(pathwise, 1.0, kind="elementwise", what="pathwise gradient of a Bernoulli sample vs d/dp E z")
+
+
+def test_the_gaussian_has_the_largest_entropy_for_its_variance() -> None:
+    """Footnote 4, '高斯分布可以通过最大熵法直接推出': at variance 1 the Gaussian's entropy exceeds the Laplace's and the uniform's."""
+    gaussian = 0.5 * math.log(2 * math.pi * math.e)
+    laplace = 1 + math.log(2 / math.sqrt(2))  # b = 1/sqrt(2) gives variance 2 b^2 = 1
+    uniform = math.log(math.sqrt(12))  # width sqrt(12) gives variance 1
+    assert_close(f64([stats.norm.entropy(), stats.laplace.entropy(scale=1 / math.sqrt(2)),
+                      stats.uniform.entropy(scale=math.sqrt(12))]), f64([gaussian, laplace, uniform]),
+                 kind="elementwise", what="closed-form entropies at variance 1")
+    assert gaussian > laplace > uniform

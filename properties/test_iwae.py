@@ -26,6 +26,16 @@ pytestmark = pytest.mark.area("gaussian")
 F64 = torch.float64
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _single_threaded_linear_algebra():
+    """The factorizations here are at most 5 x 5: threads gain nothing, and on a busy 2-core machine
+    each multi-threaded LAPACK call waits milliseconds for a second core. Restored afterwards."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def _log_mean_exp(log_weights: torch.Tensor) -> torch.Tensor:
     """log((1/k) sum_i exp(w_i)) over dim 0 in float64, shifted by the max."""
     w = log_weights.to(F64)

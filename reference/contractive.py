@@ -9,11 +9,12 @@ so, per example,
 in closed form, without forming J. The derivative ``h (1 − h)`` is computed as
 ``sigmoid(z) · sigmoid(−z)``, which keeps its relative accuracy in both tails (``1 − h`` rounds to 0
 for z ≳ 17 in float32). The contractive auto-encoder minimises
-``L(x, g(h(x))) + λ · contractive_penalty`` (Rifai et al. 2011, eq. 2).
+``L(x, g(h(x))) + λ · contractive_penalty`` (Rifai et al. 2011, the objective J_CAE).
 
 References:
     Rifai, Vincent, Muller, Glorot, Bengio, Contractive Auto-Encoders: Explicit Invariance During
-    Feature Extraction, ICML 2011, eqs. (1)–(2) and Section 4 (the closed form for sigmoid units).
+    Feature Extraction, ICML 2011: the objective J_CAE and the closed form of ‖J_f(x)‖_F² for a
+    sigmoid encoder.
     Seed 002 (002_5243b5eda1672e89.txt), section "其他 AutoEncoder" ("Contrative AutoEncoder
     (CAE)" — the seed names the model but gives no formula).
 """

@@ -22,7 +22,7 @@ Keras 1 adds ``weight · sum_j mean_batch |h_j|`` to the batch-mean loss, which 
 this per-example penalty. Seed 001's ``10e-5`` is 1e-4 (10 × 10⁻⁵), not 1e-5.
 
 References:
-    Ng, Sparse autoencoder, CS294A lecture notes (2011), Section 2.3 (the KL sparsity penalty).
+    Ng, Sparse autoencoder, CS294A lecture notes (2011), section "Autoencoders and sparsity".
     Seed 002 (002_5243b5eda1672e89.txt), section "Sparse AutoEncoder": L_sparse = L + β Σ_j KL(ρ‖ρ̂_j),
     ρ̂_j = (1/m) Σ_i a_j(x⁽ⁱ⁾).
     Seed 001 (001_b5504797ad883274.txt), section "稀疏自编码器：为码字加上稀疏性约束".

@@ -1,16 +1,23 @@
 r"""Statistical tests of NICE's density and sampler (D = 6) and of uniform dequantization.
 
-1. The density normalises, by a Monte Carlo ball volume. For a ball B (centre and radius from a
-   separate pilot sample, so that ~30% and at least 10% of the model's samples fall inside), the
-   model's mass of B is estimated twice, independently:
+1. The density normalises, by a Monte Carlo ball volume. For a ball B (centre: the coordinate-wise
+   median of a separate pilot sample; radius: the pilot's 20% distance quantile, so that ~20% and at
+   least 10% of the model's samples fall inside), the model's mass of B is estimated twice,
+   independently:
 
        vol(B) * mean_j p(u_j),  u_j ~ Uniform(B)       (the density, integrated over the ball)
        mean_i 1[x_i in B],      x_i ~ sample()          (the sampler)
 
    and a two-sided z-test (standard error estimated from the draws) compares them. A log_prob off by
    a constant c (a missing log 2pi, a wrong logdet) makes their ratio e^c. Design: relative error
-   of the ball's mass 20% at power 0.99, assuming the coefficient of variation of vol(B) p(u) is at
-   most CV_MAX (asserted) and the mass at least 0.1 (asserted).
+   of the ball's mass 20% at power 0.99 when the coefficient of variation of p(u) over the ball is
+   at most CV_MAX = 2 and the mass at least 0.1 (both asserted as design conditions; over 120
+   random models of this test's family the CV was at most 1.01, the mass ~0.2). The standard error
+   is estimated from the draws; the first-order skewness error of the two-sided z-test cancels
+   between its tails (simulated: z over 800 repetitions had sd 1.02, |z| > 3 in 0.25%).
+   The models are random NICEs with weight gain 0.8 and |log_scale| <= 0.5: with the larger gain
+   of the property tests the density has sharp ridges, the CV of p over a ball reaches 10 and the
+   z statistic's tails grow heavier than normal.
 2. The latent of sample(temperature=T) is T times a prior draw: forward(sample(n, T)) / T, pooled
    over coordinates, against the prior's CDF (one-sample KS).
 3. Dequantization noise is uniform: n_bins * dequantize(k) - k against U[0, 1) (one-sample KS).
@@ -44,7 +51,7 @@ PRIORS = ["logistic", "gaussian"]
 ALPHA_BALL = 2e-5  # per prior
 REL_ERROR = 0.2  # the smallest relative error of the ball's mass detected with power 0.99
 MIN_MASS = 0.1
-CV_MAX = 6.0
+CV_MAX = 2.0
 # sd of one (uniform, sample) pair's difference over the detected shift REL_ERROR * mass,
 # worst case over mass >= MIN_MASS: sqrt(CV^2 mass^2 + mass (1 - mass)) / (REL_ERROR mass)
 N_BALL = stats.z_sample_size(1.0, math.sqrt(CV_MAX**2 + (1 - MIN_MASS) / MIN_MASS) / REL_ERROR, alpha=ALPHA_BALL)
@@ -52,7 +59,7 @@ N_BALL = stats.z_sample_size(1.0, math.sqrt(CV_MAX**2 + (1 - MIN_MASS) / MIN_MAS
 
 def _model(impl, prior: str, generator: torch.Generator):
     model = impl.NICE(DIM, couplings=4, hidden=8, depth=2, prior=prior).to(F64)
-    return randomize_(model, generator)
+    return randomize_(model, generator, gain=0.8, log_scale_bound=0.5)
 
 
 def _uniform_in_ball(n: int, dim: int, generator: torch.Generator) -> torch.Tensor:
@@ -66,15 +73,16 @@ def _uniform_in_ball(n: int, dim: int, generator: torch.Generator) -> torch.Tens
     statistic="two-sided z-test of vol(B) mean p(u), u ~ U(B), minus the fraction of sample() in B",
     n=N_BALL, alpha=ALPHA_BALL,
     detects=f"a log_prob whose mass over a ball (holding >= {MIN_MASS:.0%} of the samples) is off by "
-            f"{REL_ERROR:.0%}, e.g. an additive constant of {math.log(1 + REL_ERROR):.2f} nats in log_prob")
+            f"{REL_ERROR:.0%}, e.g. an additive constant of {math.log(1 + REL_ERROR):.2f} nats in log_prob "
+            f"(the density's coefficient of variation over the ball <= {CV_MAX:g}, asserted)")
 @pytest.mark.parametrize("prior", PRIORS)
 def test_density_mass_of_a_ball_matches_the_samples_in_it(impl, prior, make_generator):
     model = _model(impl, prior, make_generator(0))
     pilot_gen, sample_gen, ball_gen = make_generator(1), make_generator(2), make_generator(3)
     with torch.no_grad():
         pilot = model.sample(2000, generator=pilot_gen)
-        centre = pilot.mean(0)
-        radius = float(torch.quantile((pilot - centre).norm(dim=-1), 0.3))
+        centre = pilot.median(0).values
+        radius = float(torch.quantile((pilot - centre).norm(dim=-1), 0.2))
         volume = math.pi ** 3 * radius ** 6 / 6  # vol of the 6-ball: pi^3 r^6 / 3!
         x = model.sample(N_BALL, generator=sample_gen)
         inside = ((x - centre).norm(dim=-1) < radius).to(F64)
@@ -85,8 +93,9 @@ def test_density_mass_of_a_ball_matches_the_samples_in_it(impl, prior, make_gene
     se = math.sqrt(float(mass_terms.var()) / N_BALL + frac * (1 - frac) / N_BALL)
     z = (mass - frac) / se
     p = 2 * sps.norm.sf(abs(z))
+    detectable = stats.z_min_shift(se * math.sqrt(N_BALL), N_BALL, alpha=ALPHA_BALL) / frac
     record(n=N_BALL, radius=radius, fraction_inside=frac, mass_from_density=mass, ratio=mass / frac,
-           coefficient_of_variation=cv, z=z, p_value=p)
+           coefficient_of_variation=cv, detectable_relative_error=detectable, z=z, p_value=p)
     assert frac >= MIN_MASS, f"design: only {frac:.3f} of the samples fall in the ball (need >= {MIN_MASS})"
     assert p > ALPHA_BALL, (
         f"the density integrates to {mass:.4f} over the ball, but {frac:.4f} of the samples fall in it "

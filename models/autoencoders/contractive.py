@@ -14,7 +14,7 @@ value from the seeds (the paper selects λ on validation data); H = 32 follows s
 
 References:
     Rifai, Vincent, Muller, Glorot, Bengio, Contractive Auto-Encoders: Explicit Invariance During
-    Feature Extraction, ICML 2011, eq. (2) and Section 4.
+    Feature Extraction, ICML 2011 (the objective J_CAE).
     Seed 002 (002_5243b5eda1672e89.txt), section "其他 AutoEncoder".
 """
 

@@ -19,7 +19,7 @@ reconstruction error is summed over pixels, hence the division by D (``losses.pe
 ReLU units (seed 001's code) rho_hat can exceed 1 and the KL is undefined.
 
 References:
-    Ng, Sparse autoencoder, CS294A lecture notes (2011), Section 2.3.
+    Ng, Sparse autoencoder, CS294A lecture notes (2011), section "Autoencoders and sparsity".
     Seed 001 (001_b5504797ad883274.txt), section "稀疏自编码器：为码字加上稀疏性约束".
     Seed 002 (002_5243b5eda1672e89.txt), section "Sparse AutoEncoder".
 """

@@ -1,0 +1,24 @@
+"""gumbel_max copies the caller's generator from its initial seed on every call: successive calls repeat."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from reference import *  # noqa: F401,F403
+from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
+from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+
+AREA = "gumbel"
+CAUGHT_BY = "statistical/test_gumbel_independence.py::test_gumbel_max_successive_calls_are_independent"
+SOURCE = "plausible: 'do not disturb the caller's RNG' implemented as torch.Generator().manual_seed(generator.initial_seed())"
+
+
+def gumbel_max(logits, *, generator=None):
+    _check_logits(logits)
+    if generator is not None:
+        generator = torch.Generator(device=generator.device).manual_seed(generator.initial_seed())
+    g = _gumbel64(logits.shape, generator, logits.device)
+    return (logits.to(torch.float64) + g).argmax(dim=-1)

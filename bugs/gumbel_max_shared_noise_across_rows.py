@@ -1,0 +1,22 @@
+"""gumbel_max draws one noise vector of shape (K,) and broadcasts it over the batch."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from reference import *  # noqa: F401,F403
+from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
+from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+
+AREA = "gumbel"
+CAUGHT_BY = "properties/test_gumbel_sample.py::test_gumbel_max_rows_of_a_batch_get_their_own_noise"
+SOURCE = "plausible: noise sized by the number of classes (logits.size(-1)) rather than logits.shape"
+
+
+def gumbel_max(logits, *, generator=None):
+    _check_logits(logits)
+    g = _gumbel64(logits.shape[-1:], generator, logits.device)
+    return (logits.to(torch.float64) + g).argmax(dim=-1)

@@ -1,0 +1,21 @@
+"""sample_gumbel ignores dtype and always returns the default dtype (float32)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from reference import *  # noqa: F401,F403
+from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
+from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+
+AREA = "gumbel"
+CAUGHT_BY = "properties/test_gumbel_sample.py::test_sample_gumbel_shape_and_dtype"
+SOURCE = "plausible: torch.rand(shape) without dtype="
+
+
+def sample_gumbel(shape, *, generator=None, dtype=None, device=None):
+    device = device if device is not None else (generator.device if generator is not None else "cpu")
+    return _gumbel64(_as_shape(shape), generator, device).to(torch.get_default_dtype())

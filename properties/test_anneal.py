@@ -1,0 +1,71 @@
+r"""Properties of ``anneal_tau``, the temperature schedule of Jang et al. (2017).
+
+    tau(step) = max(tau_min, tau0 * exp(-rate * every * floor(step / every)))
+
+The oracle walks the steps one by one, multiplying the temperature by ``exp(-rate * every)`` at each
+update step and flooring it, which is a different computation from the closed form. Reference:
+``reference/anneal.py``; Jang et al. 2017, arXiv:1611.01144, Sec. 4.1; seed 000, "温度退火".
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+from genspec.checks import assert_close
+from properties._gumbel_common import log_uniform
+
+pytestmark = pytest.mark.area("gumbel")
+
+
+def _walked_table(n_steps: int, *, tau0: float, rate: float, tau_min: float, every: int) -> list[float]:
+    """tau for steps 0..n_steps-1, by stepping through the schedule (no floor division)."""
+    table, current, decay = [], tau0, math.exp(-rate * every)
+    for step in range(n_steps):
+        if step > 0 and step % every == 0:
+            current *= decay
+        table.append(max(tau_min, current))
+    return table
+
+
+SCHEDULES = st.fixed_dictionaries({
+    "tau0": st.floats(0.1, 10.0),
+    "rate": st.one_of(st.just(0.0), log_uniform(1e-5, 1e-1)),
+    "tau_min": st.floats(0.01, 5.0),
+    "every": st.integers(1, 40),
+})
+
+
+@given(schedule=SCHEDULES)
+def test_matches_a_table_walked_step_by_step(impl, schedule) -> None:
+    n_steps = min(25 * schedule["every"], 600)
+    expected = _walked_table(n_steps, **schedule)
+    got = [impl.anneal_tau(step, **schedule) for step in range(n_steps)]
+    assert_close(torch.tensor(got, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
+                 kind="identity", what=f"anneal_tau(step) for steps 0..{n_steps - 1}, {schedule}")
+
+
+def test_jang_defaults_at_chosen_steps(impl) -> None:
+    """Defaults tau0 = 1, rate = 1e-4, tau_min = 0.5, every = 1000: exp(-0.1 k) until it falls below 0.5."""
+    steps = [0, 1, 999, 1000, 1999, 2000, 6999, 7000, 123_456]
+    expected = [1.0, 1.0, 1.0, math.exp(-0.1), math.exp(-0.1), math.exp(-0.2), math.exp(-0.6), 0.5, 0.5]
+    got = [impl.anneal_tau(s) for s in steps]
+    assert_close(torch.tensor(got, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
+                 kind="elementwise", what=f"anneal_tau at steps {steps} with the defaults")
+
+
+@given(schedule=SCHEDULES, step=st.integers(0, 10**7))
+def test_piecewise_constant_non_increasing_and_floored(impl, schedule, step) -> None:
+    every = schedule["every"]
+    tau = impl.anneal_tau(step, **schedule)
+    start = impl.anneal_tau(every * (step // every), **schedule)
+    assert tau == start, f"tau({step}) = {tau} but tau at the start of its block of {every} steps is {start}"
+    later = impl.anneal_tau(step + 1, **schedule)
+    assert later <= tau, f"tau grew from {tau} at step {step} to {later}"
+    assert tau >= schedule["tau_min"], f"tau({step}) = {tau} fell below tau_min = {schedule['tau_min']}"
+    assert impl.anneal_tau(0, **schedule) == max(schedule["tau_min"], schedule["tau0"])
+    if schedule["rate"] > 0:
+        assert impl.anneal_tau(10**12, **schedule) == schedule["tau_min"], "tau must reach its floor"

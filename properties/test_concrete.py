@@ -1,0 +1,195 @@
+r"""Properties of ``concrete_log_prob``, the log density of the Concrete (Gumbel-Softmax) distribution.
+
+    p(y) = (K - 1)! tau^(K - 1) prod_k [alpha_k y_k^(-tau - 1)] / (sum_i alpha_i y_i^(-tau))^K
+
+(Lebesgue measure on y_1..y_{K-1}; alpha = exp(logits)). Oracles: the product form above in float64
+where it cannot overflow, the binary Concrete closed form, and ``scipy.integrate``: the density
+integrates to 1 (K = 2 by ``quad`` in the coordinate s = logit(y_1), dy_1 = y_1 y_2 ds; K = 3 by an
+adaptive ``quad`` over y_1 around a vectorised Gauss-Legendre ``fixed_quad`` over the segment
+y_2 + y_3 = 1 - y_1, at integer tau, where the integrand is analytic on the closed triangle), and for
+K = 2 the law of y_1 is ``P(y_1 <= x) = sigmoid(tau logit(x) - (l_1 - l_2))``, so P(y_1 > 1/2) = p_1.
+
+Reference: ``reference/concrete.py``; Maddison et al. 2017, arXiv:1611.00712, eq. (6) and Appendix C.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, strategies as st
+from scipy import integrate, special
+
+from genspec import strategies as gst
+from genspec.checks import assert_close, record
+from properties._gumbel_common import gumbel_noise, log_uniform, logits_cases
+
+pytestmark = pytest.mark.area("gumbel")
+
+_QUAD = dict(epsabs=1e-12, epsrel=1e-12, limit=200)
+
+
+def _product_form(y: torch.Tensor, logits: torch.Tensor, tau: float) -> torch.Tensor:
+    """log of the density written as products and powers, in float64 (moderate y only)."""
+    y, logits = y.to(torch.float64), logits.to(torch.float64)
+    k = y.shape[-1]
+    alpha = torch.exp(logits)
+    num = math.factorial(k - 1) * tau ** (k - 1) * torch.prod(alpha * y ** (-tau - 1), dim=-1)
+    den = torch.sum(alpha * y ** (-tau), dim=-1) ** k
+    return torch.log(num / den)
+
+
+def _log_space_oracle(y: np.ndarray, logits: np.ndarray, tau: float) -> np.ndarray:
+    """The same log density in numpy float64 with scipy's logsumexp, for extreme y."""
+    k = y.shape[-1]
+    log_y = np.log(y)
+    return (special.gammaln(k) + (k - 1) * math.log(tau) + np.sum(logits - (tau + 1) * log_y, axis=-1)
+            - k * special.logsumexp(logits - tau * log_y, axis=-1))
+
+
+def _simplex_points(data: st.DataObject, shape: tuple[int, ...], floor: float) -> torch.Tensor:
+    raw = data.draw(gst.tensors(shape, dtype=torch.float64, min_value=floor, max_value=1.0))
+    return raw / raw.sum(dim=-1, keepdim=True)
+
+
+# ------------------------------------------------------------------ closed forms
+
+
+@given(data=st.data())
+def test_matches_the_product_form(impl, data) -> None:
+    logits = data.draw(logits_cases(dtype=torch.float64, min_k=2, bound=5.0))
+    y = _simplex_points(data, logits.shape, 1e-3)
+    tau = data.draw(log_uniform(0.1, 5.0))
+    got = impl.concrete_log_prob(y, logits, tau)
+    assert tuple(got.shape) == tuple(logits.shape[:-1]), f"shape {tuple(got.shape)}"
+    assert_close(got, _product_form(y, logits, tau), kind="concrete_log_density",
+                 what=f"log Concrete density vs (K-1)! tau^(K-1) prod(...) / (sum ...)^K, tau={tau}")
+
+
+@given(data=st.data())
+def test_binary_concrete_closed_form(impl, data) -> None:
+    x = data.draw(st.floats(1e-6, 1 - 1e-6))
+    logits = data.draw(gst.tensors((2,), dtype=torch.float64, min_value=-5, max_value=5))
+    tau = data.draw(log_uniform(0.05, 20.0))
+    a = math.exp(float(logits[0] - logits[1]))
+    closed = tau * a * x ** (-tau - 1) * (1 - x) ** (-tau - 1) / (a * x ** (-tau) + (1 - x) ** (-tau)) ** 2
+    got = impl.concrete_log_prob(torch.tensor([x, 1 - x], dtype=torch.float64), logits, tau)
+    assert_close(got, torch.tensor(math.log(closed), dtype=torch.float64), kind="concrete_log_density",
+                 what=f"binary Concrete tau a x^(-tau-1)(1-x)^(-tau-1)/(a x^-tau + (1-x)^-tau)^2 at x={x}")
+
+
+@given(data=st.data())
+def test_invariant_to_shifting_the_logits(impl, data) -> None:
+    logits = data.draw(logits_cases(dtype=torch.float64, min_k=2, bound=5.0))
+    y = _simplex_points(data, logits.shape, 1e-4)
+    c = data.draw(st.floats(-30, 30))
+    tau = data.draw(log_uniform(0.1, 5.0))
+    assert_close(impl.concrete_log_prob(y, logits + c, tau), _product_form(y, logits, tau),
+                 kind="concrete_log_density", what=f"log density with logits + {c} (tau={tau})")
+
+
+# ------------------------------------------------------------------ normalisation by quadrature
+
+
+def _k2_integral(impl, logits: torch.Tensor, tau: float, lo: float, hi: float) -> float:
+    """∫ p(y_1) dy_1 over y_1 in (sigmoid(lo), sigmoid(hi)), computed in s = logit(y_1)."""
+    def integrand(s: float) -> float:
+        y = torch.sigmoid(torch.tensor([s, -s], dtype=torch.float64))  # (y_1, 1 - y_1), both exact
+        return math.exp(float(impl.concrete_log_prob(y, logits, tau)) + float(torch.log(y).sum()))
+
+    value, err = integrate.quad(integrand, lo, hi, **_QUAD)
+    record(tau=tau, lo=lo, hi=hi, integral=value, quad_error=err)
+    return value
+
+
+@pytest.mark.parametrize("tau", [0.1, 1.0, 10.0])
+def test_k2_density_integrates_to_one(impl, tau) -> None:
+    logits = torch.tensor([0.7, -0.4], dtype=torch.float64)
+    total = _k2_integral(impl, logits, tau, -math.inf, math.inf)
+    assert_close(torch.tensor(total, dtype=torch.float64), torch.tensor(1.0, dtype=torch.float64), kind="quadrature",
+                 what=f"∫_0^1 p(y_1) dy_1 = 1 (K = 2, tau = {tau})")
+
+
+@pytest.mark.parametrize("tau", [0.1, 1.0, 10.0])
+def test_k2_probability_that_y1_exceeds_half_is_p1(impl, tau) -> None:
+    logits = torch.tensor([0.7, -0.4], dtype=torch.float64)
+    p1 = float(torch.softmax(logits, -1)[0])
+    upper = _k2_integral(impl, logits, tau, 0.0, math.inf)
+    assert_close(torch.tensor(upper, dtype=torch.float64), torch.tensor(p1, dtype=torch.float64), kind="quadrature",
+                 what=f"P(y_1 > 1/2) = softmax(logits)_1 (K = 2, tau = {tau})")
+    for x in (0.05, 0.9):  # the whole CDF: P(y_1 <= x) = sigmoid(tau logit(x) - (l_1 - l_2))
+        s = math.log(x / (1 - x))
+        lower = _k2_integral(impl, logits, tau, -math.inf, s)
+        expected = 1 / (1 + math.exp(-(tau * s - float(logits[0] - logits[1]))))
+        assert_close(torch.tensor(lower, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64), kind="quadrature",
+                     what=f"P(y_1 <= {x}) = sigmoid(tau logit(x) - (l_1 - l_2)) (tau = {tau})")
+
+
+@pytest.mark.parametrize("tau", [1.0, 2.0])
+def test_k3_density_integrates_to_one(impl, tau) -> None:
+    logits = torch.tensor([0.5, -0.3, 1.0], dtype=torch.float64)
+
+    def inner(y1: float) -> float:
+        def along_segment(v: np.ndarray) -> np.ndarray:  # y_2 = (1 - y_1) v, y_3 = (1 - y_1)(1 - v)
+            v = torch.as_tensor(v, dtype=torch.float64)
+            y = torch.stack([torch.full_like(v, y1), (1 - y1) * v, (1 - y1) * (1 - v)], dim=-1)
+            return (torch.exp(impl.concrete_log_prob(y, logits, tau)) * (1 - y1)).detach().numpy()
+
+        return integrate.fixed_quad(along_segment, 0.0, 1.0, n=64)[0]
+
+    total, err = integrate.quad(inner, 0.0, 1.0, **_QUAD)
+    record(tau=tau, integral=total, quad_error=err)
+    assert_close(torch.tensor(total, dtype=torch.float64), torch.tensor(1.0, dtype=torch.float64), kind="quadrature",
+                 what=f"∫∫ p(y_1, y_2) dy_2 dy_1 over the triangle = 1 (K = 3, tau = {tau})")
+
+
+# ------------------------------------------------------------------ small tau: log space
+
+
+def _small_tau_point(data: st.DataObject, k: int, tau: float, min_log_y: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """A typical Concrete point at small tau: tiny entries down to exp(min_log_y), largest entry last."""
+    logits = data.draw(gst.tensors((k,), dtype=torch.float32, min_value=-5, max_value=5)).to(torch.float64)
+    g = gumbel_noise((k,), dtype=torch.float64, seed=data.draw(gst.seeds()))
+    log_y = torch.log_softmax((logits + g) / tau, dim=-1).clamp(min=min_log_y)
+    y = torch.exp(log_y)
+    y = y / y.sum()
+    order = torch.argsort(y)  # the largest coordinate last: y_K = 1 - sum(...) is then accurate too
+    return y[order], logits[order]
+
+
+@given(data=st.data())
+def test_float32_small_tau_is_finite_and_accurate(impl, data) -> None:
+    k = data.draw(st.integers(2, 6))
+    tau = data.draw(log_uniform(1e-2, 0.2))
+    y, logits = _small_tau_point(data, k, tau, min_log_y=-80.0)  # y >= 1.8e-35: float32 normal numbers
+    y32, l32 = y.to(torch.float32), logits.to(torch.float32)
+    got = impl.concrete_log_prob(y32, l32, tau)
+    expected = _log_space_oracle(y32.double().numpy(), l32.double().numpy(), tau)
+    record(tau=tau, min_y=float(y32.min()), log_density=float(got))
+    assert bool(torch.isfinite(got)), f"log density {got} at a float32 point {y32.tolist()} (tau={tau})"
+    assert_close(got, torch.tensor(expected), kind="concrete_log_density",
+                 what=f"float32 log density at tau={tau}, min y={float(y32.min()):.2e}")
+
+
+@given(data=st.data())
+def test_float64_extreme_points_are_finite_and_accurate(impl, data) -> None:
+    k = data.draw(st.integers(2, 6))
+    tau = data.draw(log_uniform(1e-3, 0.2))
+    y, logits = _small_tau_point(data, k, tau, min_log_y=-690.0)  # y down to 1e-300
+    got = impl.concrete_log_prob(y, logits, tau)
+    expected = _log_space_oracle(y.numpy(), logits.numpy(), tau)
+    assert bool(torch.isfinite(got)), f"log density {got} at {y.tolist()} (tau={tau})"
+    assert_close(got, torch.tensor(expected), kind="concrete_log_density",
+                 what=f"float64 log density at tau={tau}, min y={float(y.min()):.2e}")
+
+
+def test_log_density_of_its_own_float32_samples_is_never_nan(impl, generator) -> None:
+    """At tau = 0.02 most float32 samples have entries that underflow to 0 (the boundary of the
+    simplex): the log density may be -inf or finite there, never NaN."""
+    logits = torch.tensor([0.0, 1.0, -1.0, 0.5], dtype=torch.float32)
+    y = impl.gumbel_softmax(logits.expand(2000, 4), 0.02, generator=generator)
+    log_p = impl.concrete_log_prob(y, logits, 0.02)
+    record(rows_with_a_zero=int((y == 0).any(-1).sum()), nan=int(torch.isnan(log_p).sum()))
+    assert not bool(torch.isnan(log_p).any()), f"{int(torch.isnan(log_p).sum())} of 2000 log densities are NaN"
