@@ -12,7 +12,7 @@ from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # 
 from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
-CAUGHT_BY = "properties/test_concrete.py::test_float32_small_tau_is_finite_and_accurate"
+CAUGHT_BY = "properties/test_concrete.py::test_k2_density_integrates_to_one"
 SOURCE = "tensorflow/probability#705 and #1738, pytorch/pytorch#18254 (inf/NaN Concrete log densities at small temperature); eq. (6) of Maddison et al. transcribed literally"
 
 

@@ -12,7 +12,7 @@ from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # 
 from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
-CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_is_one_hot_of_the_soft_samples_argmax"
+CAUGHT_BY = "properties/test_gumbel_softmax.py::test_same_seed_same_sample_different_seed_different_sample"
 SOURCE = "plausible: the evaluation-time 'greedy' one-hot (argmax of the logits) reused as the training-time hard sample"
 
 

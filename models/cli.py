@@ -8,7 +8,8 @@
 
 ``train`` writes ``OUT/checkpoint.pt`` (atomically, every ``--checkpoint-every`` steps, at the end
 and on Ctrl-C) and ``OUT/train.json``; ``--resume`` continues from ``OUT/checkpoint.pt``.
-``evaluate`` writes the metrics as JSON (default: ``metrics.json`` next to the checkpoint) and,
+``--limit`` takes the first N training (``train``) or test (``evaluate``) images. ``evaluate`` writes
+the metrics as JSON (default: ``metrics.json`` next to the checkpoint) and,
 with ``--figures``, PNG figures. Exit codes: 0 done, 1 error (message on stderr), 130 interrupted.
 """
 
@@ -67,7 +68,8 @@ def register(subparsers: Any) -> None:
                                description="Test-set metrics in the papers' units, and figures.")
     ev.add_argument("model", choices=models, metavar="MODEL", help="one of: " + ", ".join(models))
     ev.add_argument("--checkpoint", required=True, help="checkpoint.pt written by genspec train")
-    ev.add_argument("--iwae-k", type=int, default=5000, help="importance samples for log p(x) (0: skip)")
+    ev.add_argument("--iwae-k", type=int, default=5000, help="importance samples for log p(x) of the Gaussian-latent VAEs (default 5000, the IWAE "
+                         "paper's; 0 skips it; on a CPU combine with --limit)")
     ev.add_argument("--figures", default=None, help="write PNG figures to this directory")
     ev.add_argument("--metrics", default=None, help="metrics JSON path (default: next to the checkpoint)")
     ev.add_argument("--batch-size", type=_positive, default=100, help="test examples per batch")
@@ -100,7 +102,8 @@ def train_command(args: argparse.Namespace) -> int:
         print(f"genspec train: error: {err}", file=sys.stderr)
         return 1
     print(f"genspec train: {summary['model']}: {summary['steps']} steps ({summary['epochs']:.2f} epochs) in "
-          f"{summary['wall_s']:.1f} s ({summary['cpu_s']:.1f} s CPU) on {summary['device']}; checkpoint {summary['checkpoint']}")
+          f"{summary['wall_s']:.1f} s ({summary['cpu_s']:.1f} s CPU) on {summary['device']}; "
+          f"checkpoint {summary['checkpoint']}")
     return 0
 
 

@@ -40,7 +40,8 @@ from reference import bits_per_dim, gumbel_softmax, iwae_bound, kl_normal_std, l
 __all__ = ["evaluate_model", "iwae_log_likelihood", "test_batches"]
 
 
-def test_batches(split: Split, transform: str, *, batch_size: int, seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+def test_batches(split: Split, transform: str, *, batch_size: int,
+                 seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """The test split as ``(x (B, 1, 28, 28), labels (B,))`` batches, transformed reproducibly."""
     gen = torch.Generator().manual_seed(seed)
     out = []

@@ -20,7 +20,7 @@ References: seed 001 (figures of the Keras autoencoder blog post), seed 003, Jan
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import torch
 from torch.nn import functional as F
@@ -28,7 +28,7 @@ from torch.nn import functional as F
 __all__ = ["image_grid", "latent_scatter", "manifold", "reconstructions", "tau_sweep", "tau_sweep_distances"]
 
 
-def _plt():
+def _plt() -> Any:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -37,7 +37,7 @@ def _plt():
     return plt
 
 
-def _save(fig, path: str | Path) -> Path:
+def _save(fig: Any, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100, bbox_inches="tight")

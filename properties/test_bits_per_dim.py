@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from genspec import strategies as gst
 from genspec.checks import assert_close
-from properties.test_bijector import F64, randomize_
+from properties.test_bijector import F64, jacobian_logdet, randomize_
 
 pytestmark = pytest.mark.area("flows")
 
@@ -72,14 +72,15 @@ def test_histogram_density_on_dequantized_data_gives_the_discrete_code_length(im
 
 @pytest.mark.parametrize("prior", ["logistic", "gaussian"])
 def test_bits_per_dim_of_a_nice_model_matches_its_density_in_pixel_units(impl, prior, generator):
-    """NICE on dequantized 8-bit data: bits_per_dim(log_prob(y)) = -log2 p'(256 y) / D, where p' is
-    the same model's density in pixel units [0, 256)^D, computed through a rescaled input."""
+    """NICE on dequantized 8-bit data: bits_per_dim(log_prob(y)) = -log2 p'(v) / D for the same data
+    in pixel units v = 256 y, with p'(v) = p(v / 256) |det d(v / 256) / dv| by an autograd slogdet."""
     model = randomize_(impl.NICE(6, couplings=4, hidden=8, depth=2, prior=prior).to(F64), generator)
     k = torch.randint(0, 256, (10, 6), generator=generator)
     y = impl.dequantize(k, generator=generator, dtype=F64)
     pixels = y * 256
+    rescale_logdet = jacobian_logdet(lambda v: (v / 256, None), pixels)  # -6 ln 256
     with torch.no_grad():
-        log_p_pixels = model.log_prob(pixels / 256) + 6 * math.log(1 / 256)  # change of variables
+        log_p_pixels = model.log_prob(pixels / 256) + rescale_logdet
         got = impl.bits_per_dim(model.log_prob(y), 6)
     assert_close(got, -log_p_pixels / math.log(2) / 6, kind="identity",
                  what=f"bits per dim of NICE ({prior}) on dequantized 8-bit data")

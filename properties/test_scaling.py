@@ -17,6 +17,8 @@ arXiv:1410.8516, §3.3.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from hypothesis import given
@@ -82,6 +84,20 @@ def test_scaling_with_a_standard_prior_is_a_prior_with_std_exp_minus_log_scale(i
     # the seed's s_i = 1/sigma_i, with its s the multiplicative scale exp(log_scale)
     assert_close(torch.exp(scaling.log_scale.detach()), 1.0 / sigma, kind="elementwise",
                  what="the seed's s_i = exp(log_scale_i) = 1/sigma_i")
+
+
+def test_a_zero_scale_is_not_a_bijection(impl):
+    """Seed 003 (尺度变换层) asks only that the scales be "各个元素非负" (non-negative). A zero scale,
+    s_i = exp(log_scale_i) = 0, maps points that differ in coordinate i to the same z and has
+    log|det| = -inf: the scales must be positive, which the log parametrisation guarantees."""
+    layer = impl.Scaling(6).to(F64)
+    with torch.no_grad():
+        layer.log_scale.copy_(torch.tensor([0.3, -0.2, -math.inf, 0.1, 0.0, 0.5], dtype=F64))
+    h = torch.zeros(2, 6, dtype=F64)
+    h[1, 2] = 1.0  # differs from h[0] in the zero-scale coordinate only
+    z, logdet = layer(h)
+    assert torch.equal(z[0], z[1]), "two different inputs should meet in one output under a zero scale"
+    assert bool((logdet == -math.inf).all()), f"log|det| of a zero scale is -inf, got {logdet}"
 
 
 def test_scaling_rejects_bad_dim_and_input(impl):

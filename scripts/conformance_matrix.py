@@ -12,7 +12,7 @@ Usage (from the repository root; about 5 minutes on 2 cores)::
 
     python scripts/conformance_matrix.py                 # run everything, write docs/conformance.md
     python scripts/conformance_matrix.py --reuse DIR     # re-render from the reports already in DIR
-    python scripts/conformance_matrix.py --skip-repros   # do not run docs/conformance/repro_*.py
+    python scripts/conformance_matrix.py --skip-repros   # reuse the repro outputs of the last run
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ VERDICTS: tuple[Verdict, ...] = (
         "import torch, torch.nn.functional as F\n"
         "l = torch.tensor([[1., 2., 3.]])\n"
         "F.gumbel_softmax(l, tau=0.0)    # tensor([[nan, nan, nan]])\n"
-        "F.gumbel_softmax(l, tau=-1.0)   # a valid-looking sample concentrated on the smallest logit",
+        "F.gumbel_softmax(l, tau=-1.0)   # a valid-looking sample that favours the smallest logit",
     ),
     Verdict(
         r"test_concrete_log_prob_rejects_a_bad_tau",
@@ -253,11 +253,10 @@ VERDICTS: tuple[Verdict, ...] = (
         "shift computed from no inputs); zuko rejects it with a bare `assert features_a > 0` "
         "(`AssertionError`, no message). The contract asks for `ValueError` naming `mask`: none of "
         "the peers promises it.",
-        "import torch\n"
+        "import torch, nflows.transforms.coupling as c\n"
         "from zuko.flows.coupling import GeneralCouplingTransform\n"
-        "GeneralCouplingTransform(6, mask=torch.ones(6, dtype=torch.bool))   # AssertionError\n"
-        "import nflows.transforms.coupling as c\n"
-        "c.AdditiveCouplingTransform(torch.ones(6), lambda i, o: torch.nn.Linear(i, o))   # accepted",
+        "c.AdditiveCouplingTransform(torch.ones(6), lambda i, o: torch.nn.Linear(i, o))   # accepted\n"
+        "GeneralCouplingTransform(6, mask=torch.ones(6, dtype=torch.bool))   # AssertionError",
     ),
     Verdict(
         r"test_coupling_rejects_a_net_whose_output_does_not_fit",
@@ -268,8 +267,10 @@ VERDICTS: tuple[Verdict, ...] = (
         "surfaces as a broadcasting or index-assignment `RuntimeError` in the addition, not as a "
         "`ValueError` naming `net`.",
         "import torch, nflows.transforms.coupling as c\n"
-        "t = c.AdditiveCouplingTransform(torch.tensor([-1, -1, 1, -1, 1, 1, 1]),\n"
-        "                                lambda i, o: torch.nn.Linear(i, 3))   # 4 shifted, net gives 3\n"
+        "class Shift(torch.nn.Linear):   # nflows calls net(x, context)\n"
+        "    def forward(self, x, context=None):\n"
+        "        return super().forward(x)\n"
+        "t = c.AdditiveCouplingTransform(torch.tensor([-1, -1, 1, -1, 1, 1, 1]), lambda i, o: Shift(i, 3))  # 4 shifted\n"
         "t(torch.zeros(2, 7))   # RuntimeError: The size of tensor a (4) must match the size of tensor b (3) ...",
     ),
     Verdict(
@@ -493,10 +494,11 @@ def render(results: dict[str, dict], impls: list[Impl], skipped: list[Impl], sec
                      + f" | {' / '.join(map(str, totals))} | "
                      f"{seconds.get(impl.module, 0) + seconds.get(impl.module + ' (slow)', 0):.0f} s |")
     lines.append("")
-    from genspec.contract import all_names
+    from genspec.contract import all_names, missing_names
 
+    sys.path.insert(0, str(ROOT))
     for impl in impls:
-        missing = results[impl.module].get("contract_missing") or {}
+        missing = missing_names(importlib.import_module(impl.module))
         names = {n for area_names in missing.values() for n in area_names}
         provided = [n for n in all_names() if n not in names]
         if not names:
@@ -594,7 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", default="/tmp/genspec-conformance", help="directory for the reports")
     parser.add_argument("--reuse", action="store_true", help="render from the reports already in --work")
-    parser.add_argument("--skip-repros", action="store_true", help="do not run docs/conformance/repro_*.py")
+    parser.add_argument("--skip-repros", action="store_true",
+                        help="do not run docs/conformance/repro_*.py (embed the last run's outputs, if kept)")
     parser.add_argument("--only", nargs="*", default=None, help="run only these implementation modules")
     parser.add_argument("--out", default=str(ROOT / "docs" / "conformance.md"))
     args = parser.parse_args(argv)
@@ -652,10 +655,14 @@ def main(argv: list[str] | None = None) -> int:
         results[impl.module] = data
 
     repros: dict[str, str] = {}
-    if not args.skip_repros:
+    repro_cache = work / "repros.json"
+    if args.skip_repros and repro_cache.exists():  # the outputs of the last run that ran them
+        repros.update(json.loads(repro_cache.read_text()))
+    elif not args.skip_repros:
         for _, script, _ in CANDIDATES:
             print(f"running docs/conformance/{script} ...", flush=True)
             repros[script] = run_repro(script)
+        repro_cache.write_text(json.dumps(repros))
 
     text = render(results, impls, skipped, seconds, repros, independent)
     Path(args.out).write_text(text)

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from models import data
-from models.data import DatasetNotFoundError, binarize, dequantize, load_split, stage_raw_files
+from models.data import DatasetNotFoundError, binarize, dequantize, load_split
 
 pytestmark = pytest.mark.area("models")
 
