@@ -42,15 +42,17 @@ _U_MAX = 1.0 - 2.0**-53
 # ------------------------------------------------------------------ argument checks (shared)
 
 
-def _check_logits(logits: Tensor, *, name: str = "logits", allow_neg_inf: bool = True) -> None:
+def _check_logits(logits: Tensor, *, name: str = "logits", allow_neg_inf: bool = True) -> bool:
     """ValueError naming ``name`` for a non-tensor, a 0-d or integer tensor, NaN, +inf, or a row
-    of ``(*batch, K)`` whose K entries are all -inf."""
+    of ``(*batch, K)`` whose K entries are all -inf. Returns whether every entry is finite."""
     if not isinstance(logits, Tensor):
         raise ValueError(f"{name} must be a torch.Tensor, got {type(logits).__name__}")
     if not logits.is_floating_point():
         raise ValueError(f"{name} must have a floating dtype, got {logits.dtype}")
     if logits.dim() == 0 or logits.shape[-1] == 0:
         raise ValueError(f"{name} must have shape (*batch, K) with K >= 1, got {tuple(logits.shape)}")
+    if bool(torch.isfinite(logits).all()):  # the common case, in one pass
+        return True
     if bool(torch.isnan(logits).any()):
         raise ValueError(f"{name} contains NaN")
     if bool(torch.isposinf(logits).any()):
@@ -60,6 +62,7 @@ def _check_logits(logits: Tensor, *, name: str = "logits", allow_neg_inf: bool =
         raise ValueError(f"{name} contains -inf")
     if logits.numel() and bool(neg_inf.all(dim=-1).any()):
         raise ValueError(f"{name} has a row whose entries are all -inf (no class can be drawn)")
+    return False
 
 
 def _check_tau(tau: float | Tensor) -> None:

@@ -80,7 +80,7 @@ def gumbel_softmax(
     Returns:
         ``(*batch, K)`` in the logits' dtype, on the simplex of the last dimension.
     """
-    _check_logits(logits)
+    all_finite = _check_logits(logits)
     _check_tau(tau)
     tau64 = _tau64(tau, logits)
     if gumbels is None:
@@ -89,9 +89,11 @@ def gumbel_softmax(
         _check_gumbels(gumbels, logits)
         g = gumbels.to(device=logits.device, dtype=torch.float64)
     noisy = logits.to(torch.float64) + g  # (*batch, K)
-    impossible = torch.isneginf(noisy)
-    # Divide only finite entries: (-inf) / tau would put -(-inf)/tau^2 * 0 = NaN into tau's gradient.
-    z = torch.where(impossible, -torch.inf, torch.where(impossible, 0.0, noisy) / tau64)
+    if all_finite:
+        z = noisy / tau64
+    else:  # divide only finite entries: (-inf) / tau puts -(-inf)/tau^2 * 0 = NaN into tau's gradient
+        impossible = torch.isneginf(noisy)
+        z = torch.where(impossible, -torch.inf, torch.where(impossible, 0.0, noisy) / tau64)
     y = torch.softmax(z, dim=-1).to(logits.dtype)
     if not hard:
         return y
