@@ -76,7 +76,7 @@ def test_binary_concrete_closed_form(impl, data) -> None:
     a = math.exp(float(logits[0] - logits[1]))
     closed = tau * a * x ** (-tau - 1) * (1 - x) ** (-tau - 1) / (a * x ** (-tau) + (1 - x) ** (-tau)) ** 2
     got = impl.concrete_log_prob(torch.tensor([x, 1 - x], dtype=torch.float64), logits, tau)
-    assert_close(got, torch.tensor(math.log(closed), dtype=torch.float64), kind="concrete_log_density",
+    assert_close(got, math.log(closed), kind="concrete_log_density",
                  what=f"binary Concrete tau a x^(-tau-1)(1-x)^(-tau-1)/(a x^-tau + (1-x)^-tau)^2 at x={x}")
 
 
@@ -108,7 +108,7 @@ def _k2_integral(impl, logits: torch.Tensor, tau: float, lo: float, hi: float) -
 def test_k2_density_integrates_to_one(impl, tau) -> None:
     logits = torch.tensor([0.7, -0.4], dtype=torch.float64)
     total = _k2_integral(impl, logits, tau, -math.inf, math.inf)
-    assert_close(torch.tensor(total, dtype=torch.float64), torch.tensor(1.0, dtype=torch.float64), kind="quadrature",
+    assert_close(torch.tensor(total, dtype=torch.float64), 1.0, kind="quadrature",
                  what=f"∫_0^1 p(y_1) dy_1 = 1 (K = 2, tau = {tau})")
 
 
@@ -117,13 +117,13 @@ def test_k2_probability_that_y1_exceeds_half_is_p1(impl, tau) -> None:
     logits = torch.tensor([0.7, -0.4], dtype=torch.float64)
     p1 = float(torch.softmax(logits, -1)[0])
     upper = _k2_integral(impl, logits, tau, 0.0, math.inf)
-    assert_close(torch.tensor(upper, dtype=torch.float64), torch.tensor(p1, dtype=torch.float64), kind="quadrature",
+    assert_close(torch.tensor(upper, dtype=torch.float64), p1, kind="quadrature",
                  what=f"P(y_1 > 1/2) = softmax(logits)_1 (K = 2, tau = {tau})")
     for x in (0.05, 0.9):  # the whole CDF: P(y_1 <= x) = sigmoid(tau logit(x) - (l_1 - l_2))
         s = math.log(x / (1 - x))
         lower = _k2_integral(impl, logits, tau, -math.inf, s)
         expected = 1 / (1 + math.exp(-(tau * s - float(logits[0] - logits[1]))))
-        assert_close(torch.tensor(lower, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64), kind="quadrature",
+        assert_close(torch.tensor(lower, dtype=torch.float64), expected, kind="quadrature",
                      what=f"P(y_1 <= {x}) = sigmoid(tau logit(x) - (l_1 - l_2)) (tau = {tau})")
 
 
@@ -141,7 +141,7 @@ def test_k3_density_integrates_to_one(impl, tau) -> None:
 
     total, err = integrate.quad(inner, 0.0, 1.0, **_QUAD)
     record(tau=tau, integral=total, quad_error=err)
-    assert_close(torch.tensor(total, dtype=torch.float64), torch.tensor(1.0, dtype=torch.float64), kind="quadrature",
+    assert_close(torch.tensor(total, dtype=torch.float64), 1.0, kind="quadrature",
                  what=f"∫∫ p(y_1, y_2) dy_2 dy_1 over the triangle = 1 (K = 3, tau = {tau})")
 
 

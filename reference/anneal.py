@@ -19,6 +19,7 @@ References:
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 
 __all__ = ["anneal_tau"]
@@ -34,7 +35,7 @@ def _index(value: object, name: str) -> int:
 
 
 def _positive(value: float, name: str, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a finite number, got {type(value).__name__} {value!r}")
     ok = math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
     if not ok:

@@ -74,6 +74,7 @@ def concrete_log_prob(y: Tensor, logits: Tensor, tau: float | Tensor) -> Tensor:
         else:
             log_tau = torch.log(tau)
     else:
+        tau = float(tau)
         log_tau = math.log(tau)
 
     inside = (y > 0).all(dim=-1)  # (*batch)

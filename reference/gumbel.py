@@ -26,6 +26,7 @@ References:
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import torch
@@ -73,7 +74,7 @@ def _check_tau(tau: float | Tensor) -> None:
         if tau.numel() == 0 or not bool((torch.isfinite(tau) & (tau > 0)).all()):
             raise ValueError(f"tau must be positive and finite, got {tau}")
         return
-    if isinstance(tau, bool) or not isinstance(tau, (int, float)):
+    if isinstance(tau, bool) or not isinstance(tau, numbers.Real):
         raise ValueError(f"tau must be a positive finite number, got {type(tau).__name__} {tau!r}")
     if not (math.isfinite(tau) and tau > 0):
         raise ValueError(f"tau must be positive and finite, got {tau!r}")

@@ -57,4 +57,5 @@ def sample_standard_logistic(
     u = torch.rand(shape, generator=generator, dtype=dtype, device=gen_device)
     info = torch.finfo(dtype)
     u = u.clamp(min=info.tiny, max=1.0 - info.eps / 2)
-    return (torch.log(u) - torch.log1p(-u)).to(device) if device is not None else torch.log(u) - torch.log1p(-u)
+    z = torch.log(u) - torch.log1p(-u)
+    return z if device is None else z.to(device)
