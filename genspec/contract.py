@@ -16,7 +16,10 @@ CONTRACT: dict[str, tuple[str, ...]] = {
     "gumbel": (
         "sample_gumbel", "gumbel_max", "gumbel_softmax", "concrete_log_prob", "anneal_tau",
     ),
-    "flows": ("AdditiveCoupling", "Scaling", "NICE", "bits_per_dim"),
+    "flows": (
+        "AdditiveCoupling", "Scaling", "NICE", "bits_per_dim", "interleaved_mask", "Permutation",
+        "ReversePermutation", "SwapHalves", "RandomPermutation", "FlowSequential", "dequantize",
+    ),
     "autoencoders": (
         "sparse_kl", "contractive_penalty", "masking_noise", "gaussian_noise",
         "sparse_kl_penalty", "l1_activity_penalty", "denoising_loss",
