@@ -8,8 +8,7 @@ import torch
 from torch import Tensor
 
 from reference import *  # noqa: F401,F403
-from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_concrete.py::test_k2_density_integrates_to_one"
@@ -17,12 +16,9 @@ SOURCE = "tensorflow/probability#705 and #1738, pytorch/pytorch#18254 (inf/NaN C
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float) -> Tensor:
-    _check_logits(logits, allow_neg_inf=False)
-    _check_tau(tau)
-    dtype = torch.promote_types(y.dtype, logits.dtype)
-    y, logits = torch.broadcast_tensors(y.to(dtype), logits.to(dtype))
+    y, logits, tau, _ = _concrete_inputs(y, logits, tau)
     k = y.shape[-1]
-    alpha = torch.exp(logits)
+    alpha = torch.exp(logits)  # BUG: eq. (6) with its powers formed, not in log space
     num = math.factorial(k - 1) * tau ** (k - 1) * torch.prod(alpha * y ** (-tau - 1), dim=-1)
     den = torch.sum(alpha * y ** (-tau), dim=-1) ** k
     return torch.log(num / den)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import Tensor
 
 from reference import *  # noqa: F401,F403
-from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
+from reference.gumbel_softmax import (  # noqa: F401
+    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
+)
 
 AREA = "gumbel"
 CAUGHT_BY = "statistical/test_gumbel_argmax.py::test_soft_sample_argmax_frequencies_are_softmax"
@@ -21,16 +21,13 @@ def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, g
     _check_logits(logits)
     _check_tau(tau)
     tau64 = _tau64(tau, logits)
-    if gumbels is None:
+    if gumbels is None:  # BUG: Exp(1) noise E, not -log E
         gen_device = generator.device if generator is not None else logits.device
         g = torch.empty(logits.shape, dtype=torch.float64, device=gen_device).exponential_(generator=generator).to(logits.device)
     else:
-        _check_gumbels(gumbels, logits)
-        g = gumbels.to(device=logits.device, dtype=torch.float64)
+        g = _gumbels64(logits, gumbels, generator)
     noisy = logits.to(torch.float64) + g
-    y = torch.softmax(noisy / tau64, dim=-1).to(logits.dtype)
+    y = _soft(noisy, tau64, logits.dtype)
     if not hard:
         return y
-    index = noisy.detach().argmax(dim=-1, keepdim=True)
-    y_hard = torch.zeros_like(y).scatter_(-1, index, 1.0)
-    return y_hard + (y - y.detach())
+    return _straight_through(y, _hard_index(noisy))

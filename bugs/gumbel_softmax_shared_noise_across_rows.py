@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import Tensor
 
 from reference import *  # noqa: F401,F403
-from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
+from reference.gumbel_softmax import (  # noqa: F401
+    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
+)
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_rows_of_a_batch_get_their_own_noise"
@@ -21,15 +21,12 @@ def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, g
     _check_logits(logits)
     _check_tau(tau)
     tau64 = _tau64(tau, logits)
-    if gumbels is None:
+    if gumbels is None:  # BUG: one (K,) draw shared by every row
         g = _gumbel64(logits.shape[-1:], generator, logits.device).expand(logits.shape)
     else:
-        _check_gumbels(gumbels, logits)
-        g = gumbels.to(device=logits.device, dtype=torch.float64)
+        g = _gumbels64(logits, gumbels, generator)
     noisy = logits.to(torch.float64) + g
-    y = torch.softmax(noisy / tau64, dim=-1).to(logits.dtype)
+    y = _soft(noisy, tau64, logits.dtype)
     if not hard:
         return y
-    index = noisy.detach().argmax(dim=-1, keepdim=True)
-    y_hard = torch.zeros_like(y).scatter_(-1, index, 1.0)
-    return y_hard + (y - y.detach())
+    return _straight_through(y, _hard_index(noisy))

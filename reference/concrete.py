@@ -42,6 +42,46 @@ from reference.gumbel import _check_logits, _check_tau
 __all__ = ["concrete_log_prob"]
 
 
+def _concrete_inputs(
+    y: Tensor, logits: Tensor, tau: float | Tensor
+) -> tuple[Tensor, Tensor, float | Tensor, float | Tensor]:
+    """Validate; return ``(y, logits, tau, log tau)`` broadcast together in the promoted dtype."""
+    _check_logits(logits, allow_neg_inf=False)
+    _check_tau(tau)
+    if not isinstance(y, Tensor) or not y.is_floating_point():
+        raise ValueError(f"y must be a floating torch.Tensor, got {type(y).__name__}")
+    if y.dim() == 0 or y.shape[-1] != logits.shape[-1]:
+        raise ValueError(f"y.shape={tuple(y.shape)} must end in K={logits.shape[-1]} like logits")
+    if bool(torch.isnan(y).any()):
+        raise ValueError("y contains NaN")
+    dtype = torch.promote_types(y.dtype, logits.dtype)
+    y, logits = torch.broadcast_tensors(y.to(dtype), logits.to(dtype))
+    if isinstance(tau, Tensor):
+        tau = tau.to(device=y.device, dtype=dtype)
+        if tau.dim() > 0:
+            if tau.shape[-1] != 1:
+                raise ValueError(f"tau.shape={tuple(tau.shape)} must be scalar or (*batch, 1)")
+            log_tau = torch.log(tau).squeeze(-1)
+        else:
+            log_tau = torch.log(tau)
+    else:
+        tau = float(tau)
+        log_tau = math.log(tau)
+    return y, logits, tau, log_tau
+
+
+def _log_density_terms(
+    y: Tensor, logits: Tensor, tau: float | Tensor
+) -> tuple[Tensor, int, float | Tensor, Tensor, Tensor]:
+    """``(inside, K, log tau, sum_k (logits_k - (tau + 1) log y_k), logsumexp_k(logits_k - tau log y_k))``."""
+    y, logits, tau, log_tau = _concrete_inputs(y, logits, tau)
+    inside = (y > 0).all(dim=-1)  # (*batch)
+    log_y = torch.log(torch.where(y > 0, y, 1.0))  # a safe placeholder off the support
+    terms = (logits - (tau + 1) * log_y).sum(dim=-1)
+    normaliser = torch.logsumexp(logits - tau * log_y, dim=-1)
+    return inside, y.shape[-1], log_tau, terms, normaliser
+
+
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float | Tensor) -> Tensor:
     """Log density of Concrete(logits, tau) at ``y`` (Lebesgue measure on the first K - 1 coordinates).
 
@@ -54,32 +94,6 @@ def concrete_log_prob(y: Tensor, logits: Tensor, tau: float | Tensor) -> Tensor:
         ``(*batch)`` log densities in the promoted dtype of ``y`` and ``logits``; -inf where an
         entry of ``y`` is ``<= 0``.
     """
-    _check_logits(logits, allow_neg_inf=False)
-    _check_tau(tau)
-    if not isinstance(y, Tensor) or not y.is_floating_point():
-        raise ValueError(f"y must be a floating torch.Tensor, got {type(y).__name__}")
-    if y.dim() == 0 or y.shape[-1] != logits.shape[-1]:
-        raise ValueError(f"y.shape={tuple(y.shape)} must end in K={logits.shape[-1]} like logits")
-    if bool(torch.isnan(y).any()):
-        raise ValueError("y contains NaN")
-    dtype = torch.promote_types(y.dtype, logits.dtype)
-    y, logits = torch.broadcast_tensors(y.to(dtype), logits.to(dtype))
-    k = y.shape[-1]
-    if isinstance(tau, Tensor):
-        tau = tau.to(device=y.device, dtype=dtype)
-        if tau.dim() > 0:
-            if tau.shape[-1] != 1:
-                raise ValueError(f"tau.shape={tuple(tau.shape)} must be scalar or (*batch, 1)")
-            log_tau = torch.log(tau).squeeze(-1)
-        else:
-            log_tau = torch.log(tau)
-    else:
-        tau = float(tau)
-        log_tau = math.log(tau)
-
-    inside = (y > 0).all(dim=-1)  # (*batch)
-    log_y = torch.log(torch.where(y > 0, y, 1.0))  # a safe placeholder off the support
-    terms = (logits - (tau + 1) * log_y).sum(dim=-1)
-    normaliser = torch.logsumexp(logits - tau * log_y, dim=-1)
+    inside, k, log_tau, terms, normaliser = _log_density_terms(y, logits, tau)
     log_p = math.lgamma(k) + (k - 1) * log_tau + terms - k * normaliser
     return torch.where(inside, log_p, -torch.inf)

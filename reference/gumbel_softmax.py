@@ -60,6 +60,46 @@ def _tau64(tau: float | Tensor, logits: Tensor) -> float | Tensor:
     return tau.to(device=logits.device, dtype=torch.float64)
 
 
+def _gumbels64(logits: Tensor, gumbels: Tensor | None, generator: torch.Generator | None) -> Tensor:
+    """The noise ``g`` in float64 on the logits' device: ``gumbels`` checked, or a fresh draw."""
+    if gumbels is None:
+        return _gumbel64(logits.shape, generator, logits.device)
+    _check_gumbels(gumbels, logits)
+    return gumbels.to(device=logits.device, dtype=torch.float64)
+
+
+def _noisy_logits(
+    logits: Tensor, tau: float | Tensor, gumbels: Tensor | None, generator: torch.Generator | None
+) -> tuple[Tensor, float | Tensor]:
+    """Validate the arguments; return ``(logits + g, tau)``, both in float64."""
+    _check_logits(logits)
+    _check_tau(tau)
+    tau64 = _tau64(tau, logits)
+    noisy = logits.to(torch.float64) + _gumbels64(logits, gumbels, generator)  # (*batch, K)
+    return noisy, tau64
+
+
+def _soft(noisy: Tensor, tau64: float | Tensor, dtype: torch.dtype) -> Tensor:
+    """``softmax(noisy / tau)`` over the last dimension, in float64, rounded once to ``dtype``."""
+    impossible = torch.isneginf(noisy)
+    if not bool(impossible.any()):
+        z = noisy / tau64
+    else:  # divide only finite entries: (-inf) / tau puts -(-inf)/tau^2 * 0 = NaN into tau's gradient
+        z = torch.where(impossible, -torch.inf, torch.where(impossible, 0.0, noisy) / tau64)
+    return torch.softmax(z, dim=-1).to(dtype)
+
+
+def _hard_index(noisy: Tensor) -> Tensor:
+    """``argmax_k (l_k + g_k)`` from the float64 sum, keepdim (never from the rounded soft sample)."""
+    return noisy.detach().argmax(dim=-1, keepdim=True)
+
+
+def _straight_through(y: Tensor, index: Tensor) -> Tensor:
+    """``one_hot(index)`` forward with the gradient of ``y``: ``y_hard + (y - y.detach())``."""
+    y_hard = torch.zeros_like(y).scatter_(-1, index, 1.0)
+    return y_hard + (y - y.detach())
+
+
 def gumbel_softmax(
     logits: Tensor,
     tau: float | Tensor,
@@ -80,23 +120,8 @@ def gumbel_softmax(
     Returns:
         ``(*batch, K)`` in the logits' dtype, on the simplex of the last dimension.
     """
-    all_finite = _check_logits(logits)
-    _check_tau(tau)
-    tau64 = _tau64(tau, logits)
-    if gumbels is None:
-        g = _gumbel64(logits.shape, generator, logits.device)
-    else:
-        _check_gumbels(gumbels, logits)
-        g = gumbels.to(device=logits.device, dtype=torch.float64)
-    noisy = logits.to(torch.float64) + g  # (*batch, K)
-    if all_finite:
-        z = noisy / tau64
-    else:  # divide only finite entries: (-inf) / tau puts -(-inf)/tau^2 * 0 = NaN into tau's gradient
-        impossible = torch.isneginf(noisy)
-        z = torch.where(impossible, -torch.inf, torch.where(impossible, 0.0, noisy) / tau64)
-    y = torch.softmax(z, dim=-1).to(logits.dtype)
+    noisy, tau64 = _noisy_logits(logits, tau, gumbels, generator)
+    y = _soft(noisy, tau64, logits.dtype)
     if not hard:
         return y
-    index = noisy.detach().argmax(dim=-1, keepdim=True)
-    y_hard = torch.zeros_like(y).scatter_(-1, index, 1.0)
-    return y_hard + (y - y.detach())
+    return _straight_through(y, _hard_index(noisy))
