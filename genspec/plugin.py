@@ -102,7 +102,8 @@ def pytest_configure(config: pytest.Config) -> None:
     state = _State()
     config.stash[_STATE] = state
 
-    profile = config.getoption("--spec-profile") or ("ci" if os.environ.get("CI") else "dev")
+    in_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    profile = config.getoption("--spec-profile") or ("ci" if in_ci else "dev")
     state.profile = profile
     raw_seed = str(config.getoption("--spec-seed"))
     if raw_seed == "random" or (profile == "thorough" and raw_seed == "0" and not _seed_given(config)):
@@ -127,7 +128,9 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.load_profile(f"genspec-{profile}-seeded")
         config.option.hypothesis_seed = str(state.seed)
     else:
-        settings.load_profile(f"genspec-{profile}")
+        # Seed 0 is the derandomized run under every profile (thorough included, when asked for).
+        settings.register_profile(f"genspec-{profile}-seed0", parent=base, derandomize=True)
+        settings.load_profile(f"genspec-{profile}-seed0")
 
     device = config.getoption("--device")
     if device == "cuda" and not torch.cuda.is_available():

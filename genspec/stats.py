@@ -33,11 +33,36 @@ POWER: float = 0.99
 """The power every statistical test is designed for."""
 
 
-def _check_alpha_power(alpha: float, power: float) -> None:
-    if not 0.0 < alpha < 1.0:
+def _check_alpha(alpha: float) -> None:
+    if not 0.0 < alpha < 1.0:  # also false for NaN
         raise ValueError(f"alpha={alpha} must lie in (0, 1)")
+
+
+def _check_alpha_power(alpha: float, power: float) -> None:
+    _check_alpha(alpha)
     if not alpha < power < 1.0:
         raise ValueError(f"power={power} must lie in (alpha, 1)")
+
+
+def _check_n(n: int, name: str = "n") -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{name}={n!r} must be a whole number >= 1")
+
+
+def _check_positive(value: float, name: str) -> None:
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name}={value} must be positive and finite")
+
+
+def _check_finite(value: float, name: str) -> None:
+    if not math.isfinite(value):
+        raise ValueError(f"{name}={value} must be finite")
+
+
+def _check_probability(p: float, name: str, *, closed: bool = False) -> None:
+    inside = 0.0 <= p <= 1.0 if closed else 0.0 < p < 1.0
+    if not inside:  # also false for NaN
+        raise ValueError(f"{name}={p} must lie in {'[0, 1]' if closed else '(0, 1)'}")
 
 
 def _probabilities(p: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
@@ -71,6 +96,10 @@ def chi2_gof_power_w(w: float, k: int, n: int, *, alpha: float) -> float:
     """Power of the chi-square test with k categories and n draws against effect size w."""
     if k < 2:
         raise ValueError(f"k={k} must be at least 2")
+    _check_n(n)
+    _check_alpha(alpha)
+    if not (math.isfinite(w) and w >= 0):
+        raise ValueError(f"w={w} must be non-negative and finite")
     crit = stats.chi2.isf(alpha, k - 1)
     return float(stats.ncx2.sf(crit, k - 1, n * w * w))
 
@@ -94,8 +123,9 @@ def chi2_gof_sample_size(
 def chi2_gof_min_effect(n: int, k: int, *, alpha: float, power: float = POWER) -> float:
     """The smallest Cohen's w that n draws over k categories detect with ``power``."""
     _check_alpha_power(alpha, power)
-    if n < 1 or k < 2:
-        raise ValueError(f"n={n} must be >= 1 and k={k} >= 2")
+    _check_n(n)
+    if k < 2:
+        raise ValueError(f"k={k} must be at least 2")
     return math.sqrt(_chi2_lambda(k - 1, alpha, power) / n)
 
 
@@ -104,8 +134,8 @@ def chi2_gof_min_effect(n: int, k: int, *, alpha: float, power: float = POWER) -
 
 def ks_critical_value(n: int, *, alpha: float) -> float:
     """The critical value of the one-sample two-sided KS statistic D_n at level α (exact law)."""
-    if n < 1:
-        raise ValueError(f"n={n} must be >= 1")
+    _check_n(n)
+    _check_alpha(alpha)
     return float(stats.kstwo.isf(alpha, n))
 
 
@@ -115,7 +145,7 @@ def ks_power(d: float, n: int, *, alpha: float) -> float:
     At a point where F1 − F0 = d (F1 = q), the empirical CDF is Binomial(n, q)/n; the test surely
     rejects when it leaves the band F0 ± c. The bound is the smallest such probability over q.
     """
-    if not 0.0 < d <= 1.0:
+    if not 0.0 < d <= 1.0:  # also false for NaN
         raise ValueError(f"d={d} must lie in (0, 1]")
     c = ks_critical_value(n, alpha=alpha)
     qs = np.linspace(d, 1.0, 201)
@@ -145,6 +175,7 @@ def ks_sample_size(d: float, *, alpha: float, power: float = POWER) -> int:
 def ks_min_deviation(n: int, *, alpha: float, power: float = POWER) -> float:
     """The smallest sup-distance d between CDFs that n draws detect with ``power`` (bound-based)."""
     _check_alpha_power(alpha, power)
+    _check_n(n)
     if ks_power(1.0, n, alpha=alpha) < power:
         raise ValueError(f"n={n} draws cannot reach power {power} at alpha {alpha}")
     return float(optimize.brentq(lambda d: ks_power(d, n, alpha=alpha) - power, 1e-6, 1.0, xtol=1e-6))
@@ -155,8 +186,9 @@ def ks_min_deviation(n: int, *, alpha: float, power: float = POWER) -> float:
 
 def binomial_critical_region(n: int, p0: float, *, alpha: float) -> tuple[int, int]:
     """(lo, hi): the equal-tailed test of p0 rejects x <= lo or x >= hi, each tail <= α/2."""
-    if not 0.0 < p0 < 1.0:
-        raise ValueError(f"p0={p0} must lie in (0, 1)")
+    _check_probability(p0, "p0")
+    _check_n(n)
+    _check_alpha(alpha)
     lo = int(stats.binom.ppf(alpha / 2, n, p0)) - 1
     while lo >= 0 and stats.binom.cdf(lo, n, p0) > alpha / 2:
         lo -= 1
@@ -172,11 +204,16 @@ def binomial_critical_region(n: int, p0: float, *, alpha: float) -> tuple[int, i
 
 def binomial_pvalue(x: int, n: int, p0: float) -> float:
     """Equal-tailed two-sided p-value of x successes in n trials under p0."""
+    _check_probability(p0, "p0")
+    _check_n(n)
+    if not 0 <= x <= n:
+        raise ValueError(f"x={x} must lie in [0, n={n}]")
     return float(min(1.0, 2 * min(stats.binom.cdf(x, n, p0), stats.binom.sf(x - 1, n, p0))))
 
 
 def binomial_power(p0: float, p1: float, n: int, *, alpha: float) -> float:
     """Exact power of the equal-tailed binomial test of p0 with n trials when the truth is p1."""
+    _check_probability(p1, "p1", closed=True)
     lo, hi = binomial_critical_region(n, p0, alpha=alpha)
     return float(stats.binom.cdf(lo, n, p1) + stats.binom.sf(hi - 1, n, p1))
 
@@ -184,6 +221,8 @@ def binomial_power(p0: float, p1: float, n: int, *, alpha: float) -> float:
 def binomial_sample_size(p0: float, p1: float, *, alpha: float, power: float = POWER) -> int:
     """The smallest n (from a normal start, confirmed exactly) reaching ``power`` against p1."""
     _check_alpha_power(alpha, power)
+    _check_probability(p0, "p0")
+    _check_probability(p1, "p1", closed=True)
     if p0 == p1:
         raise ValueError("p1 equals p0")
     za, zb = stats.norm.isf(alpha / 2), stats.norm.isf(1 - power)
@@ -195,13 +234,45 @@ def binomial_sample_size(p0: float, p1: float, *, alpha: float, power: float = P
     return n
 
 
+def binomial_min_deviation(p0: float, n: int, *, alpha: float, power: float = POWER,
+                           direction: str = "both") -> float:
+    """The smallest |p1 − p0| that n trials detect with ``power`` (the reverse of the sample size).
+
+    ``direction`` is ``"up"`` (p1 > p0), ``"down"`` (p1 < p0) or ``"both"`` (the larger of the two,
+    so that a deviation of that size either way is detected). The exact power is not monotone in n
+    (the lattice of the binomial), but for fixed n it is monotone in p1 on each side of p0, so
+    bisection on p1 is exact.
+    """
+    _check_alpha_power(alpha, power)
+    _check_probability(p0, "p0")
+    _check_n(n)
+    if direction not in ("up", "down", "both"):
+        raise ValueError(f"direction={direction!r} must be 'up', 'down' or 'both'")
+
+    def side(sign: int) -> float:
+        far = 1.0 if sign > 0 else 0.0
+        if binomial_power(p0, far, n, alpha=alpha) < power:
+            return math.inf
+        edge = optimize.brentq(lambda p1: binomial_power(p0, p1, n, alpha=alpha) - power,
+                               p0, far, xtol=1e-12)
+        return abs(edge - p0)
+
+    if direction == "up":
+        return side(+1)
+    if direction == "down":
+        return side(-1)
+    return max(side(+1), side(-1))
+
+
 # ---------------------------------------------------------------- z-test of a mean
 
 
 def z_power(delta: float, sigma: float, n: int, *, alpha: float) -> float:
     """Power of the two-sided z-test of a mean shift ``delta`` with per-draw std ``sigma``."""
-    if sigma <= 0:
-        raise ValueError(f"sigma={sigma} must be positive")
+    _check_positive(sigma, "sigma")
+    _check_finite(delta, "delta")
+    _check_n(n)
+    _check_alpha(alpha)
     za = stats.norm.isf(alpha / 2)
     shift = abs(delta) * math.sqrt(n) / sigma
     return float(stats.norm.sf(za - shift) + stats.norm.cdf(-za - shift))
@@ -210,6 +281,8 @@ def z_power(delta: float, sigma: float, n: int, *, alpha: float) -> float:
 def z_sample_size(delta: float, sigma: float, *, alpha: float, power: float = POWER) -> int:
     """The smallest n at which a two-sided z-test detects a mean shift ``delta`` with ``power``."""
     _check_alpha_power(alpha, power)
+    _check_positive(sigma, "sigma")
+    _check_finite(delta, "delta")
     if delta == 0:
         raise ValueError("delta must be non-zero")
     za, zb = stats.norm.isf(alpha / 2), stats.norm.isf(1 - power)
@@ -222,6 +295,8 @@ def z_sample_size(delta: float, sigma: float, *, alpha: float, power: float = PO
 def z_min_shift(sigma: float, n: int, *, alpha: float, power: float = POWER) -> float:
     """The smallest mean shift that n draws of std ``sigma`` detect with ``power``."""
     _check_alpha_power(alpha, power)
+    _check_positive(sigma, "sigma")
+    _check_n(n)
     return (stats.norm.isf(alpha / 2) + stats.norm.isf(1 - power)) * sigma / math.sqrt(n)
 
 

@@ -125,6 +125,49 @@ def test_seeds_reproduce_and_differ(pytester: pytest.Pytester) -> None:
     random_run.stdout.fnmatch_lines(["*spec-seed * (drawn at random) -- reproduce with --spec-seed=*"])
 
 
+HYPOTHESIS_DRAWS = '''
+from hypothesis import given, strategies as st
+@given(st.integers(0, 10**9))
+def test_h(k):
+    print("HDRAW", k)
+'''
+
+
+def _hypothesis_draws(pytester: pytest.Pytester, *args: str) -> list[str]:
+    result = pytester.runpytest_inprocess("-s", *args)
+    return [line[line.index("HDRAW"):] for line in result.stdout.lines if "HDRAW" in line]
+
+
+def test_seed_zero_is_derandomized_under_every_profile(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_hyp=HYPOTHESIS_DRAWS)
+    for profile in ("dev", "ci", "thorough"):
+        first = _hypothesis_draws(pytester, f"--spec-profile={profile}", "--spec-seed=0")
+        assert first and first == _hypothesis_draws(pytester, f"--spec-profile={profile}", "--spec-seed=0")
+    seeded = _hypothesis_draws(pytester, "--spec-seed=11")
+    assert seeded == _hypothesis_draws(pytester, "--spec-seed=11") != _hypothesis_draws(pytester, "--spec-seed=12")
+
+
+@pytest.mark.parametrize(("ci", "profile"), [("true", "ci"), ("1", "ci"), ("false", "dev"), ("", "dev")])
+def test_ci_environment_variable_selects_the_ci_profile(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ci: str, profile: str
+) -> None:
+    monkeypatch.setenv("CI", ci)
+    pytester.makepyfile(test_p="def test_p():\n    pass\n")
+    pytester.runpytest_inprocess().stdout.fnmatch_lines([f"*profile {profile}*"])
+
+
+def test_thorough_profile_includes_slow_tests_and_draws_a_random_seed(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_slow='''
+import pytest
+@pytest.mark.slow
+def test_s():
+    pass
+''')
+    result = pytester.runpytest_inprocess("--spec-profile=thorough")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*spec-seed * (drawn at random) -- reproduce with --spec-seed=*"])
+
+
 def test_header_names_implementation_versions_and_seed(pytester: pytest.Pytester) -> None:
     _setup(pytester)
     result = pytester.runpytest_inprocess("--impl=halfimpl", "--spec-seed=3")

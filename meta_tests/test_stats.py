@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from scipy import stats as sps
@@ -110,3 +112,47 @@ def test_design_marker_validation() -> None:
         stats.design_from_marker("t", {"alpha": 1e-5})
     d = stats.design_from_marker("t", {"statistic": "chi2", "n": 10, "alpha": 1e-5, "detects": "x"})
     assert stats.total_alpha([d, d]) == pytest.approx(2e-5)
+
+
+def test_binomial_min_deviation_inverts_sample_size() -> None:
+    p0, p1, alpha = 0.3, 0.33, 1e-4
+    n = stats.binomial_sample_size(p0, p1, alpha=alpha)
+    d_up = stats.binomial_min_deviation(p0, n, alpha=alpha, direction="up")
+    # the smallest detectable upward shift at the size computed for p1 is at most p1 - p0 ...
+    assert d_up <= p1 - p0 + 1e-9
+    # ... and it is tight: just below it the power falls short, at it the power is reached
+    assert stats.binomial_power(p0, p0 + d_up, n, alpha=alpha) == pytest.approx(0.99, abs=1e-6)
+    assert stats.binomial_power(p0, p0 + 0.9 * d_up, n, alpha=alpha) < 0.99
+    d_down = stats.binomial_min_deviation(p0, n, alpha=alpha, direction="down")
+    assert stats.binomial_power(p0, p0 - d_down, n, alpha=alpha) == pytest.approx(0.99, abs=1e-6)
+    assert stats.binomial_min_deviation(p0, n, alpha=alpha) == max(d_up, d_down)
+
+
+def test_binomial_min_deviation_is_infinite_when_no_deviation_reaches_the_power() -> None:
+    # 5 trials at alpha 1e-4 cannot reject anything on the lower side of p0 = 0.01
+    assert stats.binomial_min_deviation(0.01, 5, alpha=1e-4, direction="down") == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: stats.z_power(0.1, float("nan"), 10, alpha=0.01), "sigma"),
+        (lambda: stats.z_power(float("nan"), 1.0, 10, alpha=0.01), "delta"),
+        (lambda: stats.z_min_shift(-1.0, 10, alpha=0.01), "sigma"),
+        (lambda: stats.z_min_shift(1.0, 0, alpha=0.01), "n"),
+        (lambda: stats.z_sample_size(float("inf"), 1.0, alpha=0.01), "delta"),
+        (lambda: stats.ks_critical_value(100, alpha=float("nan")), "alpha"),
+        (lambda: stats.ks_power(float("nan"), 100, alpha=0.01), "d"),
+        (lambda: stats.ks_min_deviation(2.5, alpha=0.01), "n"),
+        (lambda: stats.chi2_gof_power_w(float("nan"), 3, 100, alpha=0.01), "w"),
+        (lambda: stats.chi2_gof_min_effect(0, 3, alpha=0.01), "n"),
+        (lambda: stats.cohens_w([0.5, float("nan")], [0.5, 0.5]), "p0"),
+        (lambda: stats.binomial_power(0.5, 1.5, 100, alpha=0.01), "p1"),
+        (lambda: stats.binomial_critical_region(100, float("nan"), alpha=0.01), "p0"),
+        (lambda: stats.binomial_pvalue(101, 100, 0.5), "x"),
+        (lambda: stats.binomial_min_deviation(0.5, 100, alpha=0.01, direction="left"), "direction"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_them(call: Callable[[], object], name: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{name}\b"):
+        call()
