@@ -209,3 +209,13 @@ def test_negative_elbo_rejects_nan_naming_the_argument(impl, bad):
     args[bad][0, 1] = float("nan")
     with pytest.raises(ValueError, match=rf"\b{bad}\b"):
         impl.negative_elbo(**args)
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_negative_elbo_rejects_an_infinite_logvar_naming_it(impl, value):
+    """An encoder whose log-variance overflowed gives an infinite KL: an error, not a loss of inf."""
+    args = {"x": torch.zeros(2, 3), "logits": torch.zeros(2, 3), "mu": torch.zeros(2, 2),
+            "logvar": torch.zeros(2, 2)}
+    args["logvar"][1, 0] = value
+    with pytest.raises(ValueError, match=r"\blogvar\b"):
+        impl.negative_elbo(**args)

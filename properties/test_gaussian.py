@@ -148,3 +148,49 @@ def test_shapes_that_do_not_fit_raise_value_error(impl):
         impl.reparameterize(torch.zeros(3), torch.zeros(4), torch.zeros(3))
     with pytest.raises(ValueError, match=r"\bx\b"):
         impl.log_normal(torch.zeros(2, 5), torch.zeros(2, 3), torch.zeros(2, 3))
+
+
+def test_reparameterize_rejects_nan_noise_naming_eps(impl):
+    eps = torch.ones(2, 3)
+    eps[0, 2] = float("nan")
+    with pytest.raises(ValueError, match=r"\beps\b"):
+        impl.reparameterize(torch.zeros(2, 3), torch.zeros(2, 3), eps)
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_reparameterize_and_log_normal_reject_an_infinite_logvar_naming_it(impl, value):
+    """logvar = -inf (a point mass) makes log_normal NaN; +inf makes z infinite: both are errors."""
+    logvar = torch.zeros(2, 3)
+    logvar[1, 1] = value
+    with pytest.raises(ValueError, match=r"\blogvar\b"):
+        impl.reparameterize(torch.zeros(2, 3), logvar, torch.ones(2, 3))
+    with pytest.raises(ValueError, match=r"\blogvar\b"):
+        impl.log_normal(torch.zeros(2, 3), torch.zeros(2, 3), logvar)
+
+
+@pytest.mark.parametrize("bad", ["logvar", "eps"])
+def test_reparameterize_rejects_an_event_dimension_that_differs_from_mu(impl, bad):
+    """Only batch dimensions broadcast: a (2, 1) logvar or eps against a (2, 3) mu is an error."""
+    args = {"mu": torch.zeros(2, 3), "logvar": torch.zeros(2, 3), "eps": torch.ones(2, 3)}
+    args[bad] = args[bad][:, :1].contiguous()
+    with pytest.raises(ValueError, match=rf"\b{bad}\b"):
+        impl.reparameterize(**args)
+
+
+def test_reparameterize_broadcasts_batch_dimensions(impl):
+    """A (1, 3) logvar shared by a (2, 3) batch of means is fine: batch dimensions broadcast."""
+    mu = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], dtype=F64)
+    logvar = torch.tensor([[0.0, 2 * math.log(2.0), 2 * math.log(3.0)]], dtype=F64)
+    got = impl.reparameterize(mu, logvar, torch.ones(2, 3, dtype=F64))
+    assert got.shape == (2, 3)
+    assert_close(got, mu + torch.tensor([1.0, 2.0, 3.0], dtype=F64), kind="elementwise",
+                 what="reparameterize with a logvar broadcast over the batch")
+
+
+@pytest.mark.parametrize("bad", ["mu", "logvar", "eps"])
+def test_reparameterize_rejects_a_0d_argument_naming_it(impl, bad):
+    """The contract's shapes are (*batch, K): a 0-d tensor has no event dimension."""
+    args = {"mu": torch.zeros(3), "logvar": torch.zeros(3), "eps": torch.ones(3)}
+    args[bad] = torch.zeros(())
+    with pytest.raises(ValueError, match=rf"\b{bad}\b"):
+        impl.reparameterize(**args)

@@ -132,3 +132,29 @@ def test_estimators_take_randomness_only_from_the_generator(impl, estimator, mak
     mean = fn(_f(c), mu, logvar, eps=torch.ones(4, 2, 3, dtype=F64))
     each = fn(_f(c), mu, logvar, eps=torch.ones(4, 2, 3, dtype=F64), reduction="none")
     assert_close(mean[0], each[0].mean(0), kind="reduction", what="reduction='mean' = mean of the terms")
+
+
+# ----------------------------------------------------------------------------- bad input
+
+ESTIMATORS = ["score_function_gradient", "reparameterization_gradient"]
+
+
+@pytest.mark.parametrize("bad", ["mu", "logvar", "eps"])
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_estimators_reject_nan_naming_the_argument(impl, estimator, bad):
+    args = {"mu": torch.zeros(2, 3, dtype=F64), "logvar": torch.zeros(2, 3, dtype=F64),
+            "eps": torch.ones(4, 2, 3, dtype=F64)}
+    args[bad][(1,) * args[bad].dim()] = float("nan")
+    with pytest.raises(ValueError, match=rf"\b{bad}\b"):
+        getattr(impl, estimator)(_f(torch.zeros(3, dtype=F64)), args["mu"], args["logvar"], eps=args["eps"])
+
+
+@pytest.mark.parametrize("returns", ["per coordinate", "one scalar"])
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_estimators_reject_an_f_of_the_wrong_shape_naming_f(impl, estimator, returns):
+    """f maps z (L, *batch, K) to (L, *batch); a (L, *batch, K) or 0-d value would broadcast into a
+    gradient of the wrong shape (score function) or of the wrong function (pathwise)."""
+    f = {"per coordinate": lambda z: z.square(), "one scalar": lambda z: z.square().sum()}[returns]
+    mu, logvar, eps = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 3, dtype=F64), torch.ones(4, 2, 3, dtype=F64)
+    with pytest.raises(ValueError, match=r"\bf\b"):
+        getattr(impl, estimator)(f, mu, logvar, eps=eps)

@@ -6,6 +6,8 @@ float64, and closed-form derivatives written here. Seeds 000 ("代码示例", ``
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from hypothesis import given
@@ -173,6 +175,27 @@ def test_kl_normal_std_rejects_nan_naming_the_argument(impl, bad):
     args[bad][0] = float("nan")
     with pytest.raises(ValueError, match=rf"\b{bad}\b"):
         impl.kl_normal_std(**args)
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_kl_normal_std_rejects_an_infinite_logvar_naming_it(impl, value):
+    """logvar = ±inf is a point mass or no distribution: the KL would be inf, not a loss to train on."""
+    logvar = torch.zeros(2, 3)
+    logvar[0, 1] = value
+    with pytest.raises(ValueError, match=r"\blogvar\b"):
+        impl.kl_normal_std(torch.zeros(2, 3), logvar)
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+@pytest.mark.parametrize("bad", ["logvar_q", "logvar_p", "both"])
+def test_kl_normal_rejects_an_infinite_logvar_naming_it(impl, bad, value):
+    """logvar_q = logvar_p = +inf gives inf - inf = NaN in the closed form; any ±inf is an error."""
+    args = {name: torch.zeros(2, 3) for name in ("mu_q", "logvar_q", "mu_p", "logvar_p")}
+    for name in (("logvar_q", "logvar_p") if bad == "both" else (bad,)):
+        args[name][1, 0] = value
+    pattern = r"\blogvar_[qp]\b" if bad == "both" else rf"\b{bad}\b"
+    with pytest.raises(ValueError, match=pattern):
+        impl.kl_normal(**args)
 
 
 def test_kls_reject_shapes_that_do_not_fit(impl):

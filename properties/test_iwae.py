@@ -121,6 +121,15 @@ def test_iwae_bound_rejects_nan(impl):
         impl.iwae_bound(torch.tensor([0.0, float("nan")]))
 
 
+def test_iwae_bound_rejects_plus_inf_and_a_0d_tensor(impl):
+    """A weight of +inf is no importance weight (the contract: NaN and +inf raise); a 0-d tensor has
+    no sample dimension."""
+    with pytest.raises(ValueError, match=r"\blog_weights\b"):
+        impl.iwae_bound(torch.tensor([[0.0, math.inf], [0.0, 0.0]]))
+    with pytest.raises(ValueError, match=r"\blog_weights\b"):
+        impl.iwae_bound(torch.tensor(0.0))
+
+
 # ----------------------------------------------------------------------------- exact posterior
 
 

@@ -234,3 +234,46 @@ def test_linear_gaussian_rejects_bad_parameters(impl):
         impl.LinearGaussian(torch.ones(3, 2), torch.zeros(3), 0.0)
     with pytest.raises(ValueError, match=r"\bbias\b"):
         impl.LinearGaussian(torch.ones(3, 2), torch.zeros(2), 1.0)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_linear_gaussian_rejects_a_non_finite_weight_or_bias_naming_it(impl, value):
+    weight, bias = torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64)
+    weight[1, 0] = value
+    with pytest.raises(ValueError, match=r"\bweight\b"):
+        impl.LinearGaussian(weight, bias, 1.0)
+    weight[1, 0], bias[2] = 1.0, value
+    with pytest.raises(ValueError, match=r"\bbias\b"):
+        impl.LinearGaussian(weight, bias, 1.0)
+
+
+@pytest.mark.parametrize("shape", [(3,), (3, 2, 1)])
+def test_linear_gaussian_rejects_a_weight_that_is_not_a_matrix(impl, shape):
+    with pytest.raises(ValueError, match=r"\bweight\b"):
+        impl.LinearGaussian(torch.ones(shape, dtype=F64), torch.zeros(3, dtype=F64), 1.0)
+
+
+@pytest.mark.parametrize("method", ["log_marginal", "posterior", "best_diagonal_q", "log_joint", "elbo"])
+def test_linear_gaussian_methods_reject_nan_in_x_naming_it(impl, method):
+    model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 1.0)
+    x = torch.zeros(2, 3, dtype=F64)
+    x[1, 2] = math.nan
+    latents = {"log_joint": (torch.zeros(2, 2, dtype=F64),),
+               "elbo": (torch.zeros(2, 2, dtype=F64), torch.zeros(2, 2, dtype=F64))}.get(method, ())
+    with pytest.raises(ValueError, match=r"\bx\b"):
+        getattr(model, method)(x, *latents)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("bad", ["z", "mu", "logvar"])
+def test_linear_gaussian_methods_reject_non_finite_latents_naming_them(impl, bad, value):
+    model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 1.0)
+    x, latent = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 2, dtype=F64)
+    latent[0, 1] = value
+    with pytest.raises(ValueError, match=rf"\b{bad}\b"):
+        if bad == "z":
+            model.log_joint(x, latent)
+        elif bad == "mu":
+            model.elbo(x, latent, torch.zeros(2, 2, dtype=F64))
+        else:
+            model.elbo(x, torch.zeros(2, 2, dtype=F64), latent)

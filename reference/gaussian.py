@@ -18,7 +18,10 @@ variance is always passed as its logarithm ``logvar``; the standard deviation is
         + (\exp(logvar_q) + (mu_q - mu_p)^2) \exp(-logvar_p) - 1\big]
 
 The KLs are *summed* over the event dimension (a mean over it is a common shipped bug: it shrinks
-the KL by the factor K).
+the KL by the factor K). Every argument is ``(*batch, K)`` with one K: batch dimensions broadcast,
+event dimensions must be equal, and every entry must be finite (NaN or ±inf raise ``ValueError``
+naming the argument: logvar = -inf in ``log_normal`` or logvar_q = logvar_p = +inf in ``kl_normal``
+would otherwise come out as NaN).
 
 References:
     D. P. Kingma, M. Welling. Auto-Encoding Variational Bayes. ICLR 2014, arXiv:1312.6114,
@@ -51,7 +54,16 @@ def _check_tensor(name: str, value: object) -> Tensor:
 def _check_no_nan(name: str, value: Tensor) -> None:
     if bool(torch.isnan(value).any()):
         raise ValueError(f"{name} contains NaN (at {int(torch.isnan(value).sum())} of {value.numel()} "
-                         f"entries); a Gaussian parameter must be a number")
+                         f"entries); it must be a number")
+
+
+def _check_finite(name: str, value: Tensor) -> None:
+    """ValueError naming ``name`` if ``value`` holds NaN or ±inf (one reduction in the common case)."""
+    if bool(torch.isfinite(value).all()):
+        return
+    _check_no_nan(name, value)
+    count = int(torch.isinf(value).sum())
+    raise ValueError(f"{name} contains ±inf (at {count} of {value.numel()} entries); it must be finite")
 
 
 def _check_event(name: str, value: Tensor) -> None:
@@ -68,22 +80,28 @@ def _broadcast_shape(**named: Tensor) -> torch.Size:
         raise ValueError(f"shapes do not fit: {shapes} do not broadcast together") from None
 
 
-def check_gaussian(**named: Tensor) -> torch.Size:
-    """Validate Gaussian parameters (and points): tensors, an event dim, no NaN, shapes that fit.
+def _check_event_sizes(**named: Tensor) -> None:
+    """ValueError naming every argument whose last dimension differs from the first argument's."""
+    (first, value), *rest = named.items()
+    size = value.shape[-1]
+    odd = [f"{name} has {other.shape[-1]}" for name, other in rest if other.shape[-1] != size]
+    if odd:
+        raise ValueError(f"event (last) dimensions differ: {first} has K={size} but {', '.join(odd)}; "
+                         f"only batch dimensions broadcast, the event dimension must be the same")
 
-    Returns the broadcast shape ``(*batch, K)``. Raises ``ValueError`` naming the argument.
+
+def check_gaussian(**named: Tensor) -> torch.Size:
+    """Validate Gaussian parameters (and points): tensors, an event dim, finite, shapes that fit.
+
+    Every argument is ``(*batch, K)`` with the same K; batch dimensions broadcast. Returns the
+    broadcast shape. Raises ``TypeError`` / ``ValueError`` naming the offending argument.
     """
     for name, value in named.items():
         _check_tensor(name, value)
         _check_event(name, value)
-        _check_no_nan(name, value)
-    shape = _broadcast_shape(**named)
-    sizes = {name: value.shape[-1] for name, value in named.items()}
-    if len(set(sizes.values())) > 1:
-        detail = ", ".join(f"{k}: {v}" for k, v in sizes.items())
-        raise ValueError(f"event dimensions differ ({detail}); the last dimension of every argument "
-                         f"must have the same size K")
-    return shape
+        _check_finite(name, value)
+    _check_event_sizes(**named)
+    return _broadcast_shape(**named)
 
 
 def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor) -> Tensor:
@@ -92,19 +110,20 @@ def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor) -> Tensor:
     Differentiable in ``mu`` and ``logvar`` (the point of the trick); all randomness is in ``eps``.
 
     Args:
-        mu: mean, ``(*batch, K)``.
-        logvar: log-variance, ``(*batch, K)`` (or broadcastable to mu).
-        eps: standard normal noise, broadcastable with mu, e.g. ``(*batch, K)`` or
-            ``(L, *batch, K)`` for L draws per example.
+        mu: mean, ``(*batch, K)``; finite.
+        logvar: log-variance, ``(*batch, K)``; finite. Its batch dimensions broadcast with mu's,
+            its event dimension K must equal mu's.
+        eps: standard normal noise, finite, ``(*batch, K)`` or ``(L, *batch, K)`` for L draws per
+            example; batch dimensions broadcast, K must equal mu's.
 
     Returns:
         z of the broadcast shape of mu, logvar and eps, in their dtype.
+
+    Raises:
+        ValueError naming the argument: a 0-d tensor (no event dimension), NaN or ±inf, an event
+        dimension that differs from mu's, batch dimensions that do not broadcast.
     """
-    for name, value in (("mu", mu), ("logvar", logvar), ("eps", eps)):
-        _check_tensor(name, value)
-    _check_no_nan("mu", mu)
-    _check_no_nan("logvar", logvar)
-    _broadcast_shape(mu=mu, logvar=logvar, eps=eps)
+    check_gaussian(mu=mu, logvar=logvar, eps=eps)
     return mu + torch.exp(0.5 * logvar) * eps
 
 
@@ -112,9 +131,10 @@ def log_normal(x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
     """Log density of N(mu, diag(exp(logvar))) at x, summed over the event dimension.
 
     Args:
-        x: points, ``(*batch, K)``.
-        mu: mean, broadcastable with x, ``(*batch, K)``.
-        logvar: log-variance, broadcastable with x, ``(*batch, K)``.
+        x: points, ``(*batch, K)``; finite.
+        mu: mean, batch dimensions broadcastable with x's, ``(*batch, K)``; finite.
+        logvar: log-variance, likewise ``(*batch, K)``; finite (-inf would be a point mass, whose
+            log density is NaN or inf, not a number to sum).
 
     Returns:
         ``(*batch,)``: ``-1/2 * sum_j [log 2 pi + logvar_j + (x_j - mu_j)^2 exp(-logvar_j)]``.
@@ -128,8 +148,8 @@ def kl_normal_std(mu: Tensor, logvar: Tensor) -> Tensor:
     """KL( N(mu, diag(exp(logvar))) || N(0, I) ) in closed form, summed over the event dimension.
 
     Args:
-        mu: mean, ``(*batch, K)``.
-        logvar: log-variance, ``(*batch, K)``.
+        mu: mean, ``(*batch, K)``; finite.
+        logvar: log-variance, ``(*batch, K)``; finite.
 
     Returns:
         ``(*batch,)``: ``1/2 * sum_j [exp(logvar_j) + mu_j^2 - 1 - logvar_j]`` (>= 0, 0 iff q = p).
@@ -143,8 +163,9 @@ def kl_normal(mu_q: Tensor, logvar_q: Tensor, mu_p: Tensor, logvar_p: Tensor) ->
     """KL( N(mu_q, diag(exp(logvar_q))) || N(mu_p, diag(exp(logvar_p))) ), summed over the event dim.
 
     Args:
-        mu_q, logvar_q: the first argument's mean and log-variance, ``(*batch, K)``.
-        mu_p, logvar_p: the second argument's, broadcastable with them, ``(*batch, K)``.
+        mu_q, logvar_q: the first argument's mean and log-variance, ``(*batch, K)``; finite.
+        mu_p, logvar_p: the second argument's, batch dimensions broadcastable with them,
+            ``(*batch, K)``; finite (logvar_q = logvar_p = +inf would give inf - inf = NaN).
 
     Returns:
         ``(*batch,)``: ``1/2 * sum_j [r_j - 1 - log r_j + (mu_q - mu_p)_j^2 exp(-logvar_p_j)]`` with

@@ -21,7 +21,9 @@ mu = 1, sigma = 1 the per-sample variances of the mu-gradient are 30 and 4).
 
 The estimate is the mean over L draws; ``reduction="none"`` returns the L per-draw terms
 ``(L, *batch, K)`` so that their spread can be studied. ``f`` maps z ``(L, *batch, K)`` to values
-``(L, *batch)`` and must treat each ``(l, batch)`` row on its own (no mixing across rows).
+``(L, *batch)`` and must treat each ``(l, batch)`` row on its own (no mixing across rows); a value of
+another shape (one per coordinate, or one summed scalar) raises ``ValueError`` naming ``f``, since it
+would broadcast into a gradient of the wrong shape or meaning. mu, logvar and eps must be finite.
 
 References:
     R. J. Williams. Simple statistical gradient-following algorithms. Machine Learning 8, 1992
@@ -40,7 +42,7 @@ from typing import Callable, Literal
 import torch
 from torch import Tensor
 
-from reference.gaussian import _check_no_nan, _check_tensor, reparameterize
+from reference.gaussian import _check_event, _check_finite, _check_tensor, reparameterize
 
 __all__ = ["score_function_gradient", "reparameterization_gradient"]
 
@@ -49,21 +51,35 @@ Reduction = Literal["mean", "none"]
 
 def _noise(mu: Tensor, logvar: Tensor, eps: Tensor | None, num_samples: int,
            generator: torch.Generator | None) -> Tensor:
-    _check_tensor("mu", mu)
-    _check_tensor("logvar", logvar)
-    _check_no_nan("mu", mu)
-    _check_no_nan("logvar", logvar)
+    """Validate mu, logvar ``(*batch, K)`` and return the noise ``(L, *batch, K)`` (given or drawn)."""
+    for name, value in (("mu", mu), ("logvar", logvar)):
+        _check_tensor(name, value)
+        _check_event(name, value)
+        _check_finite(name, value)
     if mu.shape != logvar.shape:
         raise ValueError(f"mu.shape={tuple(mu.shape)} and logvar.shape={tuple(logvar.shape)} differ")
     if eps is None:
-        if num_samples < 1:
-            raise ValueError(f"num_samples={num_samples} must be at least 1")
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+            raise ValueError(f"num_samples={num_samples!r} must be a whole number >= 1")
         return torch.randn((num_samples, *mu.shape), dtype=mu.dtype, device=mu.device, generator=generator)
     _check_tensor("eps", eps)
     if eps.dim() != mu.dim() + 1 or eps.shape[1:] != mu.shape:
         raise ValueError(f"eps must have shape (L, *mu.shape) = (L, {', '.join(map(str, mu.shape))}), "
                          f"got {tuple(eps.shape)}")
+    _check_finite("eps", eps)
     return eps
+
+
+def _values(f: Callable[[Tensor], Tensor], z: Tensor) -> Tensor:
+    """``f(z)``, checked to be one value per draw and example: ``(L, *batch)`` for z ``(L, *batch, K)``."""
+    value = f(z)
+    if not isinstance(value, Tensor):
+        raise TypeError(f"f must return a torch.Tensor, got {type(value).__name__}")
+    if value.shape != z.shape[:-1]:
+        raise ValueError(f"f returned shape {tuple(value.shape)} for z of shape {tuple(z.shape)}; f must map "
+                         f"(L, *batch, K) to one value per draw and example, (L, *batch) = "
+                         f"{tuple(z.shape[:-1])}")
+    return value
 
 
 def _reduce(values: tuple[Tensor, Tensor], reduction: Reduction) -> tuple[Tensor, Tensor]:
@@ -88,8 +104,8 @@ def score_function_gradient(
 
     Args:
         f: z ``(L, *batch, K)`` -> ``(L, *batch)``; only its values are used.
-        mu, logvar: q's parameters, ``(*batch, K)``.
-        eps: the standard normal noise ``(L, *batch, K)``; drawn from ``generator`` when None.
+        mu, logvar: q's parameters, ``(*batch, K)``, finite.
+        eps: the standard normal noise ``(L, *batch, K)``, finite; drawn from ``generator`` when None.
         num_samples: L when eps is None.
         generator: the source of eps when eps is None.
         reduction: "mean" (the estimate, ``(*batch, K)`` each) or "none" (per-draw terms,
@@ -97,12 +113,16 @@ def score_function_gradient(
 
     Returns:
         ``(grad_mu, grad_logvar)``: ``f(z) * eps / sigma`` and ``f(z) * (eps^2 - 1) / 2``.
+
+    Raises:
+        ValueError naming the argument: NaN or ±inf in mu, logvar or eps; shapes that do not fit;
+        ``f`` returning a shape other than ``(L, *batch)``.
     """
     eps = _noise(mu, logvar, eps, num_samples, generator)
     with torch.no_grad():
         mu_, logvar_ = mu.detach(), logvar.detach()
         z = reparameterize(mu_, logvar_, eps)
-        value = f(z).unsqueeze(-1)
+        value = _values(f, z).unsqueeze(-1)
         grad_mu = value * eps * torch.exp(-0.5 * logvar_)
         grad_logvar = value * 0.5 * (eps.square() - 1)
     return _reduce((grad_mu, grad_logvar), reduction)
@@ -120,7 +140,8 @@ def reparameterization_gradient(
 ) -> tuple[Tensor, Tensor]:
     """The reparameterization (pathwise) estimate of ``(d/d mu, d/d logvar) E_q[f(z)]``.
 
-    Arguments as for :func:`score_function_gradient`; ``f`` must be differentiable in z.
+    Arguments (and the errors raised for bad ones) as for :func:`score_function_gradient`; ``f``
+    must be differentiable in z.
 
     Returns:
         ``(grad_mu, grad_logvar)``: autograd of ``f(mu + exp(logvar / 2) * eps)`` per draw, then
@@ -131,6 +152,6 @@ def reparameterization_gradient(
     with torch.enable_grad():
         mu_ = mu.detach().expand(shape).clone().requires_grad_(True)
         logvar_ = logvar.detach().expand(shape).clone().requires_grad_(True)
-        value = f(reparameterize(mu_, logvar_, eps))
+        value = _values(f, reparameterize(mu_, logvar_, eps))
         grad_mu, grad_logvar = torch.autograd.grad(value.sum(), (mu_, logvar_))
     return _reduce((grad_mu, grad_logvar), reduction)

@@ -39,7 +39,7 @@ import math
 import torch
 from torch import Tensor
 
-from reference.gaussian import _check_no_nan, _check_tensor, check_gaussian, kl_normal_std
+from reference.gaussian import _check_event, _check_finite, _check_tensor, check_gaussian, kl_normal_std
 
 __all__ = ["LinearGaussian"]
 
@@ -50,20 +50,23 @@ class LinearGaussian:
     """p(z) = N(0, I_K), p(x | z) = N(weight @ z + bias, noise_var * I_D).
 
     Args:
-        weight: W, ``(D, K)``.
-        bias: b, ``(D,)``.
+        weight: W, ``(D, K)`` with D, K >= 1; finite.
+        bias: b, ``(D,)``; finite.
         noise_var: sigma^2, a positive finite number (float or 0-d tensor).
+
+    Every method takes finite x ``(*batch, D)`` and finite latents ``(*batch, K)``; a bad argument
+    (NaN or ±inf, a wrong last dimension, a 0-d tensor) raises ``ValueError`` naming it.
     """
 
     def __init__(self, weight: Tensor, bias: Tensor, noise_var: float | Tensor) -> None:
         _check_tensor("weight", weight)
         _check_tensor("bias", bias)
-        if weight.dim() != 2:
-            raise ValueError(f"weight must have shape (D, K), got {tuple(weight.shape)}")
+        if weight.dim() != 2 or 0 in weight.shape:
+            raise ValueError(f"weight must have shape (D, K) with D, K >= 1, got {tuple(weight.shape)}")
         if bias.shape != weight.shape[:1]:
             raise ValueError(f"bias must have shape (D,) = ({weight.shape[0]},), got {tuple(bias.shape)}")
-        _check_no_nan("weight", weight)
-        _check_no_nan("bias", bias)
+        _check_finite("weight", weight)
+        _check_finite("bias", bias)
         noise = torch.as_tensor(noise_var, dtype=weight.dtype, device=weight.device)
         if noise.dim() != 0 or not bool(torch.isfinite(noise)) or not bool(noise > 0):
             raise ValueError(f"noise_var must be a positive finite number, got {noise_var!r}")
@@ -82,14 +85,24 @@ class LinearGaussian:
         return self.weight.shape[1]
 
     def _check_x(self, x: Tensor) -> None:
-        check_gaussian(x=x, bias=self.bias)
+        _check_tensor("x", x)
+        _check_event("x", x)
+        _check_finite("x", x)
+        if x.shape[-1] != self.dim_x:
+            raise ValueError(f"x has {x.shape[-1]} data dimensions, but weight has D={self.dim_x} rows")
 
-    def _check_latent(self, **named: Tensor) -> None:
+    def _check_latent(self, x: Tensor, **named: Tensor) -> None:
+        """Latents ``(*batch, K)``: finite, K = weight's columns, batch dims broadcasting with x's."""
         check_gaussian(**named)
         for name, value in named.items():
             if value.shape[-1] != self.dim_z:
                 raise ValueError(f"{name} has {value.shape[-1]} latent dimensions, but weight has "
                                  f"K={self.dim_z} columns")
+        try:
+            torch.broadcast_shapes(x.shape[:-1], *(v.shape[:-1] for v in named.values()))
+        except RuntimeError:
+            shapes = ", ".join(f"{k}.shape={tuple(v.shape)}" for k, v in named.items())
+            raise ValueError(f"batch dimensions do not broadcast: x.shape={tuple(x.shape)}, {shapes}") from None
 
     def m_matrix(self) -> Tensor:
         """``M = W^T W + sigma^2 I_K``, ``(K, K)``."""
@@ -99,7 +112,7 @@ class LinearGaussian:
     def log_joint(self, x: Tensor, z: Tensor) -> Tensor:
         """``log p(x | z) + log p(z)``; x ``(*batch, D)``, z ``(*batch, K)`` -> ``(*batch,)``."""
         self._check_x(x)
-        self._check_latent(z=z)
+        self._check_latent(x, z=z)
         mean = z @ self.weight.T + self.bias
         log_lik = -0.5 * (self.dim_x * (_LOG_2PI + self.noise_var.log())
                           + (x - mean).square().sum(-1) / self.noise_var)
@@ -156,7 +169,7 @@ class LinearGaussian:
             mu, logvar: ``(*batch, K)``.
         """
         self._check_x(x)
-        self._check_latent(mu=mu, logvar=logvar)
+        self._check_latent(x, mu=mu, logvar=logvar)
         residual = x - self.bias - mu @ self.weight.T
         spread = (torch.exp(logvar) * self.weight.square().sum(0)).sum(-1)
         expected_log_lik = -0.5 * (self.dim_x * (_LOG_2PI + self.noise_var.log())
