@@ -7,7 +7,9 @@ from reference import coupling as _coupling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_forward_of_inverse_is_identity"
-SOURCE = "plausible: torch.zeros(batch_size) for a volume-preserving layer, seen in many NICE ports"
+SOURCE = ("tonyduan/normalizing-flows#6 (log_det = torch.zeros(z.shape[0]) in nf/flows.py: default "
+          "dtype, on the CPU whatever the input); karpathy/pytorch-normalizing-flows "
+          "nflib/flows.py@8153fa04dc0878011e00fbe0d86f54e2b7c97839 (log_det = torch.zeros(m), m = x.shape[0])")
 
 
 class AdditiveCoupling(_coupling.AdditiveCoupling):

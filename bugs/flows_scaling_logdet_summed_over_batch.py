@@ -10,7 +10,8 @@ from reference import scaling as _scaling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_forward_logdet_is_log_abs_det_of_autograd_jacobian"
-SOURCE = "plausible: .sum() without dim=-1 on a broadcast log_scale, common in hand-written flow layers"
+SOURCE = ("wohlert/semi-supervised-pytorch#21 (the flows' log-det, one value per example, is reduced "
+          "over the batch by sum() before being subtracted from each example's log q(z))")
 
 
 class Scaling(_scaling.Scaling):

@@ -13,8 +13,12 @@ eval, ``state_dict`` save and load). Every case has non-identity parameters: net
 non-zero output weights, random ``log_scale``, random masks and permutations, D in 6..9 (odd D
 included), batch ranks 1-3. A layer initialised to the identity would hide sign bugs (STYLE.md).
 
-The helpers here (``build``, ``randomize_``, ``shift_net``, ``jacobian_logdet``) are shared by the
-other flow test modules.
+The Jacobian oracle is ``torch.func.jacrev`` of one example, ``torch.func.vmap``-ed over the batch;
+for a module under test that ``vmap`` (or ``torch.func`` altogether) cannot trace it falls back to
+``jacrev`` per example (or to ``torch.autograd.grad`` rows) and records the fallback in the evidence
+(``test_jacobian_oracle_falls_back_and_says_so`` checks the oracle itself). The helpers here
+(``build``, ``randomize_``, ``shift_net``, ``jacobian``, ``jacobian_logdet``) are shared by the other
+flow test modules.
 
 References: seed 003_2bb67353180af150.txt, section 背景 / 直面概率积分 (eq. (5)-(6): change of
 variables with |det ∂f/∂x|) and section flow (eq. (7)-(11)); Dinh et al., arXiv:1410.8516, §2-3.
@@ -26,6 +30,7 @@ import copy
 import io
 import math
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import torch
@@ -41,6 +46,10 @@ pytestmark = pytest.mark.area("flows")
 F64 = torch.float64
 
 # ----------------------------------------------------------------------------- shared helpers
+
+
+JacobianFn = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor | None]]
+"""A map ``(*batch, D_in) -> ((*batch, D_out), logdet or None)``: a flow layer's forward or inverse."""
 
 
 def randomize_(module: nn.Module, generator: torch.Generator, *, log_scale_bound: float = 0.7,
@@ -140,23 +149,70 @@ def cases(draw, *, dtype: torch.dtype | None = F64, bound: float = 3.0):
     return dim, x, draw(st.integers(0, 2**31)), draw(st.integers(0, 2**31))
 
 
-def jacobian(fn: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]], x: torch.Tensor) -> torch.Tensor:
-    """The autograd Jacobian ``(*batch, D_out, D_in)`` of ``fn(x)[0]`` at every point of ``x``.
+def _jacobian_func_vmapped(fn: JacobianFn, flat: torch.Tensor) -> torch.Tensor:
+    """``torch.func.vmap`` over the examples of ``torch.func.jacrev`` of one example: ``(N, D_out, D_in)``."""
+    def one(xi: torch.Tensor) -> torch.Tensor:  # (D,) -> (D_out,), called as a batch of one
+        return fn(xi.unsqueeze(0))[0].squeeze(0)
+    return torch.func.vmap(torch.func.jacrev(one))(flat)
 
-    Row j of every point's Jacobian is one ``torch.autograd.grad`` of the batch-summed output
-    coordinate j (D backward passes in all). That is the point's own Jacobian because each example
-    is transformed independently (``test_each_example_is_transformed_independently`` checks that).
-    ``torch.func.jacrev`` gives the same matrices but costs ~2 s of one-time warm-up.
-    """
-    xg = x.detach().clone().requires_grad_(True)
+
+def _jacobian_func_per_example(fn: JacobianFn, flat: torch.Tensor) -> torch.Tensor:
+    """``torch.func.jacrev`` of each example in turn (a Python loop, no vmap): ``(N, D_out, D_in)``."""
+    def one(xi: torch.Tensor) -> torch.Tensor:
+        return fn(xi.unsqueeze(0))[0].squeeze(0)
+    return torch.stack([torch.func.jacrev(one)(xi) for xi in flat])
+
+
+def _jacobian_autograd_rows(fn: JacobianFn, flat: torch.Tensor) -> torch.Tensor:
+    """Row j: one ``torch.autograd.grad`` of the batch-summed output coordinate j: ``(N, D_out, D_in)``.
+
+    That is each example's own Jacobian because each example is transformed independently
+    (``test_each_example_is_transformed_independently`` checks that)."""
+    xg = flat.detach().clone().requires_grad_(True)
     y = fn(xg)[0]
     rows = [torch.autograd.grad(y[..., j].sum(), xg, retain_graph=True, allow_unused=True)[0]
             for j in range(y.shape[-1])]
-    rows = [torch.zeros_like(xg) if r is None else r for r in rows]
-    return torch.stack(rows, dim=-2)
+    return torch.stack([torch.zeros_like(xg) if r is None else r for r in rows], dim=-2)
 
 
-def jacobian_logdet(fn: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]], x: torch.Tensor) -> torch.Tensor:
+JACOBIAN_METHODS: tuple[tuple[str, Callable[[JacobianFn, torch.Tensor], torch.Tensor]], ...] = (
+    ("torch.func.vmap(jacrev)", _jacobian_func_vmapped),
+    ("torch.func.jacrev per example", _jacobian_func_per_example),
+    ("torch.autograd.grad rows", _jacobian_autograd_rows),
+)
+"""The oracle's ways of building the Jacobian, in order of preference: the first that runs is used."""
+
+
+def jacobian(fn: JacobianFn, x: torch.Tensor) -> torch.Tensor:
+    """The autograd Jacobian ``(*batch, D_out, D_in)`` of ``fn(x)[0]`` at every point of ``x``.
+
+    ``torch.func.jacrev`` of one example (called as a batch of one), ``torch.func.vmap``-ed over the
+    examples. A module under test that ``vmap`` cannot trace (data-dependent Python control flow, an
+    op without a batching rule) gets ``jacrev`` per example instead, and one that ``torch.func``
+    cannot trace at all gets the ``torch.autograd.grad`` row method; a fallback is recorded in the
+    evidence (``jacobian_oracle``, ``jacobian_fallback_reason``), never a failure. All three give the
+    same matrices for a function of each example alone.
+    """
+    if x.dim() < 1:
+        raise ValueError(f"x has shape {tuple(x.shape)}: it needs an event (last) dimension")
+    flat = x.detach().reshape(-1, x.shape[-1])
+    reasons = []
+    for method, build_jacobian in JACOBIAN_METHODS[:-1]:
+        try:
+            jac = build_jacobian(fn, flat)
+            break
+        except Exception as error:  # noqa: BLE001 - any failure to trace selects the next method
+            first_line = (str(error).splitlines() or [""])[0][:200]
+            reasons.append(f"{method}: {type(error).__name__}: {first_line}")
+    else:
+        method, build_jacobian = JACOBIAN_METHODS[-1]
+        jac = build_jacobian(fn, flat)  # the last resort: an error here is the module's own
+    if reasons:
+        record(jacobian_oracle=method, jacobian_fallback_reason="; ".join(reasons))
+    return jac.detach().reshape(*x.shape[:-1], *jac.shape[-2:])
+
+
+def jacobian_logdet(fn: JacobianFn, x: torch.Tensor) -> torch.Tensor:
     """log|det| (``torch.linalg.slogdet``) of the autograd Jacobian of ``fn(x)[0]``: ``(*batch,)``."""
     sign, logabs = torch.linalg.slogdet(jacobian(fn, x))
     assert bool((sign != 0).all()), "the autograd Jacobian is singular"
@@ -335,3 +391,45 @@ def test_state_dict_save_and_load_restores_the_layer(impl, name, case, other):
         assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]), (
             f"{name}.{direction}: a layer loaded from the saved state_dict differs from the saved one "
             "(a random permutation or mask kept outside the state_dict is lost on reload)")
+
+
+# ----------------------------------------------------------------------------- the Jacobian oracle itself
+
+
+class _DoubleWithoutSetupContext(torch.autograd.Function):
+    """y = 2x as an old-style ``autograd.Function`` (no ``setup_context``): ``torch.func`` refuses it."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        return 2.0 * x
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        return 2.0 * grad
+
+
+def _sinh_with_a_python_branch(x: torch.Tensor) -> tuple[torch.Tensor, None]:
+    if bool((x.abs() > 1e6).any()):  # data-dependent control flow: vmap cannot trace it
+        raise ValueError("x is too large")
+    return torch.sinh(x), None
+
+
+@pytest.mark.parametrize("fn, method, derivative", [
+    (lambda x: (torch.sinh(x), None), "torch.func.vmap(jacrev)", torch.cosh),
+    (_sinh_with_a_python_branch, "torch.func.jacrev per example", torch.cosh),
+    (lambda x: (_DoubleWithoutSetupContext.apply(x), None), "torch.autograd.grad rows",
+     lambda x: torch.full_like(x, 2.0)),
+], ids=["vmap", "python_branch", "old_style_autograd_function"])
+def test_jacobian_oracle_falls_back_and_says_so(fn: JacobianFn, method: str,
+                                               derivative: Callable[[torch.Tensor], torch.Tensor],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oracle (not an implementation) under test: an elementwise map has the diagonal Jacobian
+    diag(f'(x)); a module torch.func cannot trace gets the next method, recorded, not a failure."""
+    evidence: list[dict[str, Any]] = []
+    monkeypatch.setattr(f"{__name__}.record", lambda **kw: evidence.append(kw))
+    x = torch.linspace(-2, 2, 2 * 3 * 4, dtype=F64).reshape(2, 3, 4)
+    jac = jacobian(fn, x)
+    assert jac.shape == (2, 3, 4, 4) and not jac.requires_grad
+    assert_close(jac, torch.diag_embed(derivative(x)), kind="gradient", what=f"Jacobian by {method}")
+    used = evidence[-1]["jacobian_oracle"] if evidence else JACOBIAN_METHODS[0][0]
+    assert used == method, f"the oracle used {used}, expected {method} (evidence {evidence})"

@@ -129,3 +129,18 @@ def test_bits_per_dim_and_dequantize_reject_bad_arguments(impl):
     for bad in (torch.tensor([0, 256]), torch.tensor([-1, 3]), torch.tensor([0.5, 2.0])):
         with pytest.raises(ValueError, match=r"\bx\b"):
             impl.dequantize(bad)
+
+
+@given(shape=gst.batch_shapes(min_rank=0, max_rank=3), data=st.data())
+def test_bits_per_dim_rejects_a_nan_log_likelihood(impl, shape, data):
+    """A NaN log-likelihood (a tensor with one NaN entry, or a Python float NaN) raises ValueError
+    naming log_likelihood, instead of NaN bits per dim; a zero density (-inf) is +inf bits."""
+    ll = data.draw(gst.tensors(shape, dtype=data.draw(gst.float_dtypes()), min_value=-3000, max_value=3000))
+    ll = ll.clone()
+    ll.view(-1)[data.draw(st.integers(0, ll.numel() - 1))] = math.nan
+    with pytest.raises(ValueError, match=r"\blog_likelihood\b"):
+        impl.bits_per_dim(ll, 784)
+    with pytest.raises(ValueError, match=r"\blog_likelihood\b"):
+        impl.bits_per_dim(math.nan, 784)
+    zero_density = impl.bits_per_dim(torch.tensor(-math.inf, dtype=F64), 784)
+    assert float(zero_density) == math.inf, f"a zero density (log_likelihood -inf) gives {zero_density} bits"

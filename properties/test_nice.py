@@ -9,7 +9,9 @@ density integrates to 1 over a grid for D = 2 (the Monte Carlo check for D = 6 i
 ``statistical/test_nice.py``); with the Gaussian prior it equals the unscaled flow under
 N(0, diag(exp(-log_scale))^2) exactly (the seed's s_i = 1/σ_i); every coordinate is moved (the
 partition alternates); the latent of ``sample(temperature=T)`` is T times that of T = 1 for the
-same noise; the paper's 784-D model has 19,158,352 parameters (the seed's "约为 2×10^7").
+same noise; a NaN in x makes log_prob raise ValueError naming x; the paper's 784-D model has
+19,158,352 parameters (the seed's "约为 2×10^7") and, with a random log_scale and non-zero coupling
+nets, round-trips in float32 with inverse logdet = -forward logdet = -sum(log_scale).
 
 References: seed 003_2bb67353180af150.txt, sections 尺度变换层, 实验 / 模型细节, 退火参数, 总结;
 Dinh et al., arXiv:1410.8516, §3.4 and §5.1.
@@ -169,6 +171,20 @@ def test_sample_rejects_a_temperature_that_is_not_positive_and_finite(impl, bad,
         model.sample(3, temperature=bad, generator=generator)
 
 
+@pytest.mark.parametrize("prior", PRIORS)
+@given(data=st.data())
+def test_log_prob_rejects_nan_input(impl, prior, data):
+    """A NaN anywhere in x raises ValueError naming x, instead of a NaN likelihood (and a NaN loss)."""
+    dim = data.draw(st.integers(6, 9))
+    batch = data.draw(gst.batch_shapes(min_rank=0, max_rank=3))
+    x = data.draw(gst.tensors((*batch, dim), dtype=F64, min_value=-3, max_value=3))
+    x = x.clone()
+    x.view(-1)[data.draw(st.integers(0, x.numel() - 1))] = math.nan
+    model = small_nice(impl, dim, prior, torch.Generator().manual_seed(data.draw(st.integers(0, 2**31))))
+    with pytest.raises(ValueError, match=r"\bx\b"):
+        model.log_prob(x)
+
+
 def test_nice_rejects_an_unknown_prior_and_a_dim_below_two(impl):
     with pytest.raises(ValueError, match=r"\bprior\b"):
         impl.NICE(6, couplings=2, hidden=4, depth=1, prior="laplace")
@@ -180,7 +196,12 @@ def test_nice_rejects_an_unknown_prior_and_a_dim_below_two(impl):
 
 
 def test_the_paper_mnist_model_once(impl, generator):
-    """NICE(784) with the defaults: 4 couplings, 5 x 1000 ReLU nets, logistic prior (paper §5.1)."""
+    """NICE(784) with the defaults: 4 couplings, 5 x 1000 ReLU nets, logistic prior (paper §5.1).
+
+    ``log_scale`` starts at zero (the identity), which would make the logdet checks trivial (0 = -0):
+    it is drawn from U(-0.7, 0.7) first, and the couplings' nets are confirmed to be non-zero (every
+    weight matrix, and a shift of the data), so the round trip and inverse logdet = -forward logdet
+    are checked on a model that moves every coordinate and changes volume."""
     defaults = {k: p.default for k, p in inspect.signature(impl.NICE).parameters.items()
                 if p.default is not inspect.Parameter.empty}
     assert defaults == {"couplings": 4, "hidden": 1000, "depth": 5, "prior": "logistic"}, defaults
@@ -192,13 +213,24 @@ def test_the_paper_mnist_model_once(impl, generator):
     record(parameters=count, expected=expected)
     assert count == expected, f"NICE(784) has {count} parameters, the paper's configuration {expected}"
     assert abs(count / 2e7 - 1) < 0.05, "the seed's '约为 2×10^7' parameters"
+    zero_matrices = [name for name, p in model.couplings.named_parameters() if p.dim() >= 2 and not bool(p.any())]
+    assert not zero_matrices, f"coupling weight matrices {zero_matrices} are all zero: the shifts would vanish"
+    with torch.no_grad():
+        log_scale = (torch.rand(784, generator=generator, dtype=F64) * 2 - 1) * 0.7
+        model.scaling.log_scale.copy_(log_scale.to(model.scaling.log_scale.dtype))
+    stored = model.scaling.log_scale.detach().to(F64)
     x = torch.rand(3, 784, generator=generator)  # float32 pixels in [0, 1)
     with torch.no_grad():
+        h, _ = model.couplings(x)
         z, logdet = model(x)
         x_back, inv_logdet = model.inverse(z)
         log_prob = model.log_prob(x)
+    shift = float((h - x).abs().max())
     err = float((x_back - x).abs().max()) / magnitude(x, z)
-    record(float32_roundtrip_error_784=err)
+    record(float32_roundtrip_error_784=err, max_coupling_shift=shift, sum_log_scale=float(stored.sum()))
+    assert shift > 1e-2, f"the couplings move x by at most {shift:.2e}: their nets are (near) zero"
     assert err <= tolerance("roundtrip", torch.float32).atol, f"784-D float32 round trip error {err:.3e}"
     assert logdet.shape == (3,) and log_prob.shape == (3,) and bool(torch.isfinite(log_prob).all())
+    assert_close(logdet, stored.sum().expand(3), kind="logdet",
+                 what="784-D: forward logdet = sum(log_scale) (random log_scale)")
     assert_close(inv_logdet, -logdet.to(F64), kind="logdet", what="784-D: inverse logdet = -forward logdet")

@@ -40,9 +40,25 @@ def bits_per_dim(log_likelihood: torch.Tensor | float, num_dims: int, *, n_bins:
 
     Returns:
         Bits per dimension, same shape (and dtype) as ``log_likelihood``.
+
+    Raises:
+        ValueError: for a ``log_likelihood`` with a NaN entry (it would give NaN bits silently); a
+        -inf log-likelihood (a zero density) gives +inf bits.
     """
+    _check_arguments(log_likelihood, num_dims, n_bins)
+    return (num_dims * math.log(n_bins) - log_likelihood) / (num_dims * math.log(2.0))
+
+
+def _check_arguments(log_likelihood: torch.Tensor | float, num_dims: int, n_bins: int) -> None:
+    """``ValueError`` naming the argument: ``num_dims`` >= 1, ``n_bins`` >= 2, no NaN log-likelihood."""
     if isinstance(num_dims, bool) or not isinstance(num_dims, int) or num_dims < 1:
         raise ValueError(f"num_dims={num_dims!r} must be a positive integer")
     if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 2:
         raise ValueError(f"n_bins={n_bins!r} must be an integer >= 2")
-    return (num_dims * math.log(n_bins) - log_likelihood) / (num_dims * math.log(2.0))
+    if isinstance(log_likelihood, torch.Tensor):
+        nan = torch.isnan(log_likelihood)
+        if bool(nan.any()):
+            raise ValueError(f"log_likelihood has {int(nan.sum())} NaN entries of {nan.numel()}, but "
+                             "should hold log densities in nats: a NaN has no code length")
+    elif math.isnan(log_likelihood):
+        raise ValueError(f"log_likelihood={log_likelihood!r}, but should be a log density in nats")

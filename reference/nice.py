@@ -107,9 +107,26 @@ class NICE(nn.Module):
         return standard_logistic_log_prob(z)
 
     def log_prob(self, x: torch.Tensor) -> torch.Tensor:
-        """``log p(x) = log p_prior(f(x)) + log|det df/dx|``: ``(*batch, D) -> (*batch,)``."""
+        """``log p(x) = log p_prior(f(x)) + log|det df/dx|``: ``(*batch, D) -> (*batch,)``.
+
+        Raises ``ValueError`` for an ``x`` with a NaN entry, which would otherwise come out as a NaN
+        likelihood (and a NaN loss) without a word. ``forward`` and ``inverse`` do not check values:
+        a check there would synchronise with the device at every layer call and keep
+        ``torch.func.vmap`` from tracing the layers.
+        """
+        self._check_no_nan(x)
         z, log_det = self(x)
         return self.prior_log_prob(z) + log_det
+
+    def _check_no_nan(self, x: torch.Tensor) -> None:
+        """``ValueError`` naming ``x`` if it is not a tensor or has a NaN entry."""
+        if not isinstance(x, torch.Tensor):
+            raise ValueError(f"x must be a tensor of shape (*batch, {self.dim}), got {type(x).__name__}")
+        nan = torch.isnan(x)
+        if bool(nan.any()):
+            first = tuple(int(i) for i in torch.nonzero(nan)[0])
+            raise ValueError(f"x has {int(nan.sum())} NaN entries (the first at index {first}), but should "
+                             "hold numbers: the density of a NaN point is undefined")
 
     def sample(self, n: int, *, temperature: float = 1.0,
                generator: torch.Generator | None = None) -> torch.Tensor:

@@ -12,7 +12,13 @@ r"""Statistical tests of NICE's density and sampler (D = 6) and of uniform dequa
    a constant c (a missing log 2pi, a wrong logdet) makes their ratio e^c. Design: relative error
    of the ball's mass 20% at power 0.99 when the coefficient of variation of p(u) over the ball is
    at most CV_MAX = 2 and the mass at least 0.1 (both asserted as design conditions; over 120
-   random models of this test's family the CV was at most 1.01, the mass ~0.2). The standard error
+   random models of this test's family the CV was at most 1.01, the mass ~0.2). The detected
+   deviation is also asserted as a bound: the ratio mass / fraction must lie in
+   [1 - REL_ERROR, 1 + REL_ERROR] = [0.8, 1.2]. With ratio = r, z = (r - 1) sqrt(n) /
+   sqrt(CV^2 r^2 + (1 - fraction) / fraction) exactly, and |z| grows with |r - 1|, so under the
+   design conditions a ratio outside the bound has |z| >= Z_AT_BOUND = 0.2 sqrt(n) /
+   sqrt(CV_MAX^2 1.2^2 + (1 - MIN_MASS) / MIN_MASS) = 6.2 > z_{alpha/2} = 4.3: the bound can fail
+   only where the z-test fails too, and the test's alpha stays the declared ALPHA_BALL. The standard error
    is estimated from the draws; the first-order skewness error of the two-sided z-test cancels
    between its tails (simulated: z over 800 repetitions had sd 1.02, |z| > 3 in 0.25%).
    The models are random NICEs with weight gain 0.8 and |log_scale| <= 0.5: with the larger gain
@@ -55,6 +61,9 @@ CV_MAX = 2.0
 # sd of one (uniform, sample) pair's difference over the detected shift REL_ERROR * mass,
 # worst case over mass >= MIN_MASS: sqrt(CV^2 mass^2 + mass (1 - mass)) / (REL_ERROR mass)
 N_BALL = stats.z_sample_size(1.0, math.sqrt(CV_MAX**2 + (1 - MIN_MASS) / MIN_MASS) / REL_ERROR, alpha=ALPHA_BALL)
+# the smallest |z| of a ratio mass / fraction outside [1 - REL_ERROR, 1 + REL_ERROR] under the design
+# conditions (reached at ratio 1 + REL_ERROR with CV = CV_MAX, fraction = MIN_MASS)
+Z_AT_BOUND = REL_ERROR * math.sqrt(N_BALL) / math.sqrt(CV_MAX**2 * (1 + REL_ERROR)**2 + (1 - MIN_MASS) / MIN_MASS)
 
 
 def _model(impl, prior: str, generator: torch.Generator):
@@ -74,7 +83,8 @@ def _uniform_in_ball(n: int, dim: int, generator: torch.Generator) -> torch.Tens
     n=N_BALL, alpha=ALPHA_BALL,
     detects=f"a log_prob whose mass over a ball (holding >= {MIN_MASS:.0%} of the samples) is off by "
             f"{REL_ERROR:.0%}, e.g. an additive constant of {math.log(1 + REL_ERROR):.2f} nats in log_prob "
-            f"(the density's coefficient of variation over the ball <= {CV_MAX:g}, asserted)")
+            f"(the density's coefficient of variation over the ball <= {CV_MAX:g}, asserted); the ratio "
+            f"mass / fraction is asserted within [{1 - REL_ERROR:g}, {1 + REL_ERROR:g}]")
 @pytest.mark.parametrize("prior", PRIORS)
 def test_density_mass_of_a_ball_matches_the_samples_in_it(impl, prior, make_generator):
     model = _model(impl, prior, make_generator(0))
@@ -94,14 +104,21 @@ def test_density_mass_of_a_ball_matches_the_samples_in_it(impl, prior, make_gene
     z = (mass - frac) / se
     p = 2 * sps.norm.sf(abs(z))
     detectable = stats.z_min_shift(se * math.sqrt(N_BALL), N_BALL, alpha=ALPHA_BALL) / frac
-    record(n=N_BALL, radius=radius, fraction_inside=frac, mass_from_density=mass, ratio=mass / frac,
-           coefficient_of_variation=cv, detectable_relative_error=detectable, z=z, p_value=p)
+    ratio = mass / frac if frac > 0 else math.inf
+    record(n=N_BALL, radius=radius, fraction_inside=frac, mass_from_density=mass, ratio=ratio,
+           ratio_bound=[1 - REL_ERROR, 1 + REL_ERROR], coefficient_of_variation=cv,
+           detectable_relative_error=detectable, z=z, p_value=p)
     assert frac >= MIN_MASS, f"design: only {frac:.3f} of the samples fall in the ball (need >= {MIN_MASS})"
+    assert cv <= CV_MAX, f"design: the density's coefficient of variation over the ball {cv:.2f} > {CV_MAX}"
+    assert Z_AT_BOUND > sps.norm.isf(ALPHA_BALL / 2), "design: the ratio bound would be tighter than the z-test"
+    assert abs(ratio - 1) <= REL_ERROR, (
+        f"the density integrates to {mass:.4f} over the ball, but {frac:.4f} of the samples fall in it: "
+        f"ratio {ratio:.3f} outside the design's bound [{1 - REL_ERROR:g}, {1 + REL_ERROR:g}] "
+        f"(z = {z:.2f}, p = {p:.2e}): log_prob is not the normalised density of sample()")
     assert p > ALPHA_BALL, (
         f"the density integrates to {mass:.4f} over the ball, but {frac:.4f} of the samples fall in it "
-        f"(ratio {mass / frac:.3f}, z = {z:.2f}, p = {p:.2e} < {ALPHA_BALL:.0e}): log_prob is not the "
+        f"(ratio {ratio:.3f}, z = {z:.2f}, p = {p:.2e} < {ALPHA_BALL:.0e}): log_prob is not the "
         "normalised density of sample()")
-    assert cv <= CV_MAX, f"design: the density's coefficient of variation over the ball {cv:.2f} > {CV_MAX}"
 
 
 # --------------------------------------------------------------------------- sampler latents
