@@ -81,6 +81,19 @@ def test_gaussian_noise_rejects_bad_std(impl, std):
         impl.gaussian_noise(torch.ones(3), std)
 
 
+@pytest.mark.parametrize("std", [None, "0.5", True, False, 0.5j, [0.5]], ids=repr)
+def test_gaussian_noise_rejects_a_std_that_is_not_a_real_number(impl, std):
+    # float(True) = 1.0 would silently add unit noise; None and "a" must not escape as TypeError.
+    with pytest.raises(ValueError, match="std"):
+        impl.gaussian_noise(torch.ones(3), std)
+
+
+@pytest.mark.parametrize("clip", [(None, 1.0), (0.0, "1"), (False, True), (0.0, 1.0, 2.0), 1.0], ids=repr)
+def test_gaussian_noise_rejects_a_clip_that_is_not_a_pair_of_real_numbers(impl, clip):
+    with pytest.raises(ValueError, match="clip"):
+        impl.gaussian_noise(torch.ones(3), 0.5, clip=clip)
+
+
 def test_gaussian_noise_rejects_an_empty_clip_interval(impl):
     with pytest.raises(ValueError, match="clip"):
         impl.gaussian_noise(torch.ones(3), 0.5, clip=(1.0, 0.0))

@@ -4,7 +4,9 @@ Checked against float64 oracles written here (``properties/_gumbel_common.py``):
 one-hot hard samples, the straight-through gradient, ``argmax y = argmax(logits + g)`` for every tau,
 the tau -> 0 bound ``||y - one_hot||_1 <= 2 (K' - 1) exp(-gap / tau)``, the tau -> inf bound
 ``|y_k - 1/K'| <= (exp(range / tau) - 1) / K'`` (K': the finite logits of the row), shift invariance,
--inf logits, and generator determinism. Reference: ``reference/gumbel_softmax.py``; seed 000,
+huge finite logits (up to ±1.8e308), -inf logits, and generator determinism. The hard sample's class
+is checked against the soft sample of the same call through its gradient (the softmax Jacobian
+determines the order of y). Reference: ``reference/gumbel_softmax.py``; seed 000,
 "Gumbel Softmax：离散分布的重参数化"; Jang et al. 2017, arXiv:1611.01144.
 """
 
@@ -122,6 +124,37 @@ def test_hard_is_one_hot_of_the_soft_samples_argmax(impl, data) -> None:
     assert torch.equal(index.squeeze(-1), winner64(logits, g)), "hard index != argmax(logits + gumbels)"
 
 
+@given(data=st.data())
+def test_hard_sample_and_its_gradient_come_from_the_same_noise(impl, data) -> None:
+    """One call with fresh noise: the hard sample's 1 sits at the argmax of the soft sample whose
+    gradient it carries. The contract's backward pass is the soft sample's, d y_a / d l_k =
+    y_a (delta_ak - y_k) / tau, so P[a, k] = -tau d y_a / d l_k = y_a y_k (a != k), and
+    s = (P01 P02 / P12, P01, ..., P0(K-1)) = y_0 y is ordered as y. Two backward passes (a = 0, 1)
+    give it, in float64, with K >= 3 finite logits and tau >= 0.25 (so that no product underflows).
+    Rows whose two largest scores lie within a relative 1e-6 are not judged."""
+    logits = data.draw(logits_cases(dtype=torch.float64, min_k=3, bound=5.0))
+    tau = data.draw(log_uniform(0.25, 20.0))
+    x = logits.clone().requires_grad_(True)
+    hard = impl.gumbel_softmax(x, tau, hard=True, generator=data.draw(gst.generators()))
+    assert hard.requires_grad, "the hard sample carries no gradient: the straight-through path is missing"
+    k = logits.shape[-1]
+    p = []
+    for a in (0, 1):
+        (grad,) = torch.autograd.grad(hard[..., a].sum(), x, retain_graph=True, allow_unused=True)
+        assert grad is not None, "the hard sample's gradient does not reach the logits"
+        p.append(-tau * grad.detach())
+    p0, p1 = p  # p0[..., j] = y_0 y_j (j != 0), p1[..., 2] = y_1 y_2
+    scores = torch.cat([p0[..., 1:2] * p0[..., 2:3] / p1[..., 2:3], p0[..., 1:]], dim=-1)  # y_0 y
+    assert bool((scores > 0).all()), f"the backward pass is not a softmax Jacobian: y_0 y = {scores}"
+    top2 = scores.topk(2, dim=-1).values
+    clear = top2[..., 0] > top2[..., 1] * (1 + 1e-6)
+    index = hard.detach().argmax(dim=-1)
+    record(rows=int(clear.numel()), judged=int(clear.sum()), k=k)
+    assert torch.equal(index[clear], scores.argmax(dim=-1)[clear]), (
+        f"tau={tau}: hard sample's class {index[clear].tolist()} != argmax of the soft sample behind its "
+        f"gradient {scores.argmax(dim=-1)[clear].tolist()}: forward and backward used different noise")
+
+
 # ------------------------------------------------------------------ explicit noise: formula, argmax, limits
 
 
@@ -209,6 +242,58 @@ def test_shift_invariance_in_the_logits(impl, data) -> None:
     assert_close(shifted, expected, kind="tempered_softmax", what=f"gumbel_softmax(logits + c) (tau={tau})")
     hard = impl.gumbel_softmax(logits + c, tau, hard=True, gumbels=g)
     assert torch.equal(hard.argmax(-1), winner64(logits, g)), "the hard sample moved when the logits were shifted"
+
+
+_HUGE = {torch.float64: (1e300, torch.finfo(torch.float64).max),
+         torch.float32: (float(torch.tensor(1e37, dtype=torch.float32)), torch.finfo(torch.float32).max)}
+"""Magnitudes of the huge logits per dtype: up to the largest finite value (±1.8e308, ±3.4e38)."""
+
+
+@st.composite
+def _huge_logits(draw: st.DrawFn) -> torch.Tensor:
+    """``(B, K)`` distinct logits per row, each ±huge or in [-10, 10]."""
+    dtype = draw(gst.float_dtypes())
+    lo, hi = _HUGE[dtype]
+    width = 64 if dtype == torch.float64 else 32
+    huge = st.floats(lo, hi, width=width)
+    entry = st.one_of(huge, huge.map(lambda v: -v), st.floats(-10.0, 10.0, width=width))
+    k, b = draw(st.integers(1, 6)), draw(st.integers(1, 3))
+    rows = [draw(st.lists(entry, min_size=k, max_size=k, unique=True)) for _ in range(b)]
+    return torch.tensor(rows, dtype=dtype)
+
+
+@given(data=st.data())
+def test_huge_finite_logits_give_a_finite_sample_at_every_tau(impl, data) -> None:
+    """Finite logits up to ±1.8e308 (float64) / ±3.4e38 (float32): (l + g) / tau overflows unless the
+    row max is subtracted first. The sample must be finite, non-negative, on the simplex, equal to
+    the float64 oracle ``softmax((l + g - max) / tau)`` (float32: at tau >= 0.25, as ``TAUS_F32``),
+    and exactly ``one_hot(argmax(l + g))`` where the top-two gap is over 1e3 tau (the other entries
+    are below e^-1000 and round to 0), with a finite gradient; the hard sample is that one-hot.
+    Distinct huge logits are >= 1e30 apart, so every row with a huge winner is one-hot, at small and
+    at large tau."""
+    logits = data.draw(_huge_logits())
+    tau = data.draw(st.one_of(log_uniform(1e-3, 1e-1), log_uniform(1e2, 1e4)))
+    g = gumbel_noise(logits.shape, dtype=logits.dtype, seed=data.draw(gst.seeds()))
+    x = logits.clone().requires_grad_(True)
+    y = impl.gumbel_softmax(x, tau, gumbels=g)
+    assert bool(torch.isfinite(y).all()) and bool((y >= 0).all()), f"tau={tau}: sample {y} for logits {logits}"
+    noisy = logits.to(torch.float64) + g.to(torch.float64)
+    if logits.dtype == torch.float64 or tau >= 0.25:  # float32 values: as TAUS_F32 (tempered_softmax)
+        expected = softmax64((noisy - noisy.max(dim=-1, keepdim=True).values) / tau)
+        assert_close(y, expected, kind="tempered_softmax", what=f"softmax((l + g - max) / tau), huge logits, tau={tau}")
+    else:
+        assert_close(y.sum(dim=-1), torch.ones(logits.shape[:-1], dtype=torch.float64), kind="reduction",
+                     what=f"huge-logit sample sums to 1 (tau={tau})")
+    one_hot = one_hot64(winner64(logits, g), logits.shape[-1])
+    top2 = torch.cat([noisy, torch.full_like(noisy[..., :1], -math.inf)], dim=-1).topk(2, dim=-1).values
+    clear = top2[..., 0] - top2[..., 1] > 1e3 * tau  # +inf when K = 1
+    record(rows=int(clear.numel()), one_hot_rows=int(clear.sum()))
+    assert torch.equal(y.to(torch.float64)[clear], one_hot[clear]), (
+        f"tau={tau}: rows with a top-two gap > 1e3 tau must be exactly one_hot(argmax(l + g)): {y[clear]}")
+    (grad,) = torch.autograd.grad((y * torch.linspace(-1, 1, y.shape[-1], dtype=y.dtype)).sum(), x)
+    assert bool(torch.isfinite(grad).all()), f"tau={tau}: non-finite gradient {grad} for logits {logits}"
+    hard = impl.gumbel_softmax(logits, tau, hard=True, gumbels=g)
+    assert torch.equal(hard.to(torch.float64), one_hot), f"tau={tau}: hard sample {hard} != {one_hot}"
 
 
 # ------------------------------------------------------------------ -inf logits, determinism, rows

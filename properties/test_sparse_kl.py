@@ -102,6 +102,14 @@ def test_sparse_kl_rejects_rho_outside_the_open_unit_interval(impl, rho):
         impl.sparse_kl(rho, torch.full((3,), 0.5))
 
 
+@pytest.mark.parametrize("rho", [None, "0.05", 0.05j], ids=repr)
+def test_sparse_kl_and_penalty_reject_a_rho_that_is_not_a_number(impl, rho):
+    with pytest.raises(ValueError, match="rho"):
+        impl.sparse_kl(rho, torch.full((3,), 0.5))
+    with pytest.raises(ValueError, match="rho"):
+        impl.sparse_kl_penalty(torch.full((2, 3), 0.5), rho)
+
+
 @pytest.mark.parametrize("bad", [-0.1, 1.1, float("nan")])
 def test_sparse_kl_rejects_rho_hat_outside_the_unit_interval(impl, bad):
     with pytest.raises(ValueError, match="rho_hat"):

@@ -36,7 +36,7 @@ def test_l1_activity_penalty_with_the_seed_coefficient(impl):
                  kind="elementwise", what="seed 001 L1 penalty at code mean 3.33")
 
 
-@pytest.mark.parametrize("weight", [-1e-4, float("nan"), float("inf")])
+@pytest.mark.parametrize("weight", [-1e-4, float("nan"), float("inf"), None, "1e-4", True], ids=repr)
 def test_l1_activity_penalty_rejects_bad_weight(impl, weight):
     with pytest.raises(ValueError, match="weight"):
         impl.l1_activity_penalty(torch.ones(2, 3), weight)

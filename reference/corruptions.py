@@ -17,7 +17,9 @@ Gaussian noise (seed 001, "使用自动编码器进行图像去噪"):
 with seed 001's ``noise_factor = 0.5`` and ``np.clip(x_noisy, 0., 1.)``; ``clip=None`` skips the clamp.
 
 Both draw their randomness from ``generator`` (on the generator's device; the result is moved to
-``x``'s device) and return a new tensor of ``x``'s shape, dtype and device.
+``x``'s device) and return a new tensor of ``x``'s shape, dtype and device. ``fraction``, ``std`` and
+the ends of ``clip`` must be real numbers (int or float, not bool); anything else raises
+``ValueError`` naming the argument.
 
 References:
     Vincent, Larochelle, Bengio, Manzagol, Extracting and Composing Robust Features with Denoising
@@ -30,6 +32,7 @@ References:
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 
@@ -40,18 +43,28 @@ def _noise_device(x: torch.Tensor, generator: torch.Generator | None) -> torch.d
     return generator.device if generator is not None else x.device
 
 
+def _real(name: str, value: object) -> float:
+    """``float(value)`` for a real number; ValueError naming ``name`` for a bool or anything else."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(f"{name}={value!r} is out of the floating-point range") from None
+
+
 def masking_noise(x: torch.Tensor, fraction: float, *, generator: torch.Generator | None = None) -> torch.Tensor:
     """Zero exactly ``round(fraction · D)`` random coordinates of each example.
 
     Args:
         x: ``(*batch, D)``.
-        fraction: the fraction of coordinates to zero, in [0, 1].
+        fraction: the fraction of coordinates to zero, a real number in [0, 1].
         generator: the source of randomness.
 
     Returns:
         ``(*batch, D)``, a new tensor; unmasked coordinates equal ``x`` exactly.
     """
-    f = float(fraction)
+    f = _real("fraction", fraction)
     if not 0.0 <= f <= 1.0:  # also rejects NaN
         raise ValueError(f"fraction={fraction!r} must lie in [0, 1]")
     if not isinstance(x, torch.Tensor) or x.dim() < 1:
@@ -83,16 +96,17 @@ def gaussian_noise(
     Returns:
         ``(*S)``, the dtype and device of ``x``.
     """
-    s = float(std)
+    s = _real("std", std)
     if not (math.isfinite(s) and s >= 0):
         raise ValueError(f"std={std!r} must be a non-negative finite number")
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
         raise ValueError("x must be a floating-point tensor")
     if clip is not None:
         try:
-            lo, hi = (float(c) for c in clip)
+            lo_end, hi_end = clip
         except (TypeError, ValueError):
             raise ValueError(f"clip={clip!r} must be None or a pair (lo, hi) of numbers") from None
+        lo, hi = _real("clip[0]", lo_end), _real("clip[1]", hi_end)
         if not lo <= hi:  # also rejects NaN
             raise ValueError(f"clip={clip!r}: need lo <= hi")
     eps = torch.randn(x.shape, generator=generator, dtype=x.dtype, device=_noise_device(x, generator))

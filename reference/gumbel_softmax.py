@@ -15,7 +15,9 @@ backward pass the gradient of ``y`` (the straight-through estimator)::
     out = y_hard + (y - y.detach())            (exactly y_hard forward; d out = d y backward)
 
 The sum ``l + g`` and the softmax are computed in float64 and the result rounded once to the
-logits' dtype. A -inf logit gives ``y_k = 0`` and a zero (never NaN) gradient.
+logits' dtype. The row max of ``l + g`` is subtracted before dividing by ``tau`` (the softmax is
+shift-invariant), so every finite logit, up to ±1.8e308 in float64, gives a finite sample at every
+tau. A -inf logit gives ``y_k = 0`` and a zero (never NaN) gradient.
 
 References:
     E. Jang, S. Gu, B. Poole. Categorical Reparameterization with Gumbel-Softmax. ICLR 2017,
@@ -79,14 +81,33 @@ def _noisy_logits(
     return noisy, tau64
 
 
+_Z_ZERO = -1e3
+"""Below about -745 ``exp`` underflows to 0 in float64: an entry of ``(noisy - max) / tau`` under
+``_Z_ZERO`` has probability exactly 0 and gradient exactly 0, like a -inf logit."""
+
+
 def _soft(noisy: Tensor, tau64: float | Tensor, dtype: torch.dtype) -> Tensor:
-    """``softmax(noisy / tau)`` over the last dimension, in float64, rounded once to ``dtype``."""
-    impossible = torch.isneginf(noisy)
-    if not bool(impossible.any()):
-        z = noisy / tau64
-    else:  # divide only finite entries: (-inf) / tau puts -(-inf)/tau^2 * 0 = NaN into tau's gradient
-        z = torch.where(impossible, -torch.inf, torch.where(impossible, 0.0, noisy) / tau64)
-    return torch.softmax(z, dim=-1).to(dtype)
+    """``softmax(noisy / tau)`` over the last dimension, in float64, rounded once to ``dtype``.
+
+    Computed as ``softmax((noisy - m) / tau)`` with ``m`` the row max of ``noisy``, detached (the
+    softmax is shift-invariant, so values and gradients are unchanged): ``noisy - m <= 0``, so the
+    quotient is never +inf, even for logits near ±1e308 at tau = 1e-3. Entries whose quotient is
+    below ``_Z_ZERO`` (including -inf logits and differences that overflow, ``-1e308 - 1e308``) are
+    set to -inf: their probability is 0 either way, and dividing them by tau would put
+    ``-z / tau · 0 = NaN`` (z = -inf, or -z / tau = inf) into tau's gradient. The softmax of the
+    shifted ``z`` is written ``exp(z) / sum exp(z)`` (already stable: max z = 0); ``torch.softmax``
+    gives the same values but dispatches to the intra-op thread pool, about 10 ms a call on a busy
+    two-core machine.
+    """
+    shifted = noisy - noisy.detach().amax(dim=-1, keepdim=True)  # (*batch, K), <= 0
+    tau_value = tau64.detach() if isinstance(tau64, Tensor) else tau64
+    zero = (shifted.detach() / tau_value) < _Z_ZERO  # also where shifted is -inf
+    if not bool(zero.any()):
+        z = shifted / tau64
+    else:  # divide only the entries that keep some probability
+        z = torch.where(zero, -torch.inf, torch.where(zero, 0.0, shifted) / tau64)
+    e = torch.exp(z)  # z <= 0 with a 0 in every row: no overflow, and the row sum is >= 1
+    return (e / e.sum(dim=-1, keepdim=True)).to(dtype)
 
 
 def _hard_index(noisy: Tensor) -> Tensor:

@@ -12,7 +12,9 @@ Every model is an ``nn.Module`` with
 
 A batch ``x`` is ``(B, ...)`` whose examples hold ``prod(input_shape)`` numbers, in any layout
 (``(B, 1, 28, 28)``, ``(B, 28, 28)`` or ``(B, 784)``); anything else raises ``ValueError`` naming x.
-Nothing assumes a device: parameters and inputs decide it.
+Nothing assumes a device: parameters and inputs decide it. Constructor options are checked with
+``real_option`` / ``int_option`` / ``sizes_option``: a bool, a string, None or any other non-number
+raises ``ValueError`` naming the option (``float(True)`` would silently be 1).
 
 References:
     Seed 001 (001_b5504797ad883274.txt): ``Model(input_img, decoded)``, ``encoder``, ``decoder``.
@@ -21,13 +23,44 @@ References:
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 from torch import nn
 
 from models.autoencoders.losses import pixel_bce
 
-__all__ = ["Autoencoder"]
+__all__ = ["Autoencoder", "int_option", "real_option", "sizes_option"]
+
+
+def real_option(name: str, value: object) -> float:
+    """``float(value)`` for a real number (int or float, not bool); otherwise ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}={value!r} ({type(value).__name__}), but should be a real number")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(f"{name}={value!r}, but should be within the floating-point range") from None
+
+
+def int_option(name: str, value: object, *, minimum: int = 1) -> int:
+    """``value`` if it is an integer ``>= minimum`` (not a bool); otherwise ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{name}={value!r}, but should be {kind}")
+    return int(value)
+
+
+def sizes_option(name: str, value: object) -> tuple[int, ...]:
+    """``tuple(value)`` if it holds at least two positive integers (no bools); otherwise ValueError naming ``name``."""
+    try:
+        sizes = tuple(value)  # type: ignore[arg-type]
+    except TypeError:
+        sizes = ()
+    if len(sizes) < 2 or not all(not isinstance(s, bool) and isinstance(s, numbers.Integral) and s >= 1
+                                 for s in sizes):
+        raise ValueError(f"{name}={value!r}, but should be at least two positive integers")
+    return tuple(int(s) for s in sizes)
 
 
 class Autoencoder(nn.Module):

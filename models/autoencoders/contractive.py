@@ -25,7 +25,7 @@ import math
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder
+from models.autoencoders.base import Autoencoder, int_option, real_option
 from models.autoencoders.losses import per_pixel, pixel_bce
 from reference import contractive_penalty
 
@@ -37,10 +37,12 @@ class ContractiveAE(Autoencoder):
 
     def __init__(self, input_dim: int = 784, *, code: int = 32, lam: float = 0.1) -> None:
         super().__init__()
-        if not (math.isfinite(lam) and lam >= 0):
+        input_dim, code = int_option("input_dim", input_dim), int_option("code", code)
+        lam_f = real_option("lam", lam)
+        if not (math.isfinite(lam_f) and lam_f >= 0):
             raise ValueError(f"lam={lam!r}, but should be a non-negative finite number")
         self.input_shape = (input_dim,)
-        self.lam = float(lam)
+        self.lam = lam_f
         self.encoder = nn.Linear(input_dim, code)
         self.decoder = nn.Linear(code, input_dim)
 

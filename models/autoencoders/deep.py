@@ -15,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder
+from models.autoencoders.base import Autoencoder, sizes_option
 
 __all__ = ["DeepAE"]
 
@@ -35,9 +35,7 @@ class DeepAE(Autoencoder):
 
     def __init__(self, sizes: tuple[int, ...] = (784, 128, 64, 32)) -> None:
         super().__init__()
-        sizes = tuple(sizes)
-        if len(sizes) < 2 or not all(isinstance(s, int) and s >= 1 for s in sizes):
-            raise ValueError(f"sizes={sizes!r}, but should be at least two positive integers")
+        sizes = sizes_option("sizes", sizes)
         self.input_shape = (sizes[0],)
         self.sizes = sizes
         self.encoder = nn.Sequential(_mlp(sizes), nn.ReLU())

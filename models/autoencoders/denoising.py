@@ -29,7 +29,7 @@ import math
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder
+from models.autoencoders.base import Autoencoder, real_option
 from models.autoencoders.conv import conv_relu, pool, up
 from reference import denoising_loss, gaussian_noise, masking_noise
 
@@ -43,22 +43,23 @@ class DenoisingConvAE(Autoencoder):
 
     Arguments:
         corruption: ``"gaussian"`` (additive, clipped to [0, 1]) or ``"masking"``.
-        std: the Gaussian noise factor (0.5).
-        fraction: the masked fraction of pixels for masking noise (0.25, one of Vincent et al.'s
-            levels; the seeds give none).
+        std: the Gaussian noise factor (0.5), a non-negative finite real number.
+        fraction: the masked fraction of pixels for masking noise, a real number in [0, 1] (0.25,
+            one of Vincent et al.'s levels; the seeds give none).
     """
 
     input_shape = (1, 28, 28)
 
     def __init__(self, *, corruption: str = "gaussian", std: float = 0.5, fraction: float = 0.25) -> None:
         super().__init__()
-        if corruption not in CORRUPTIONS:
+        if not isinstance(corruption, str) or corruption not in CORRUPTIONS:
             raise ValueError(f"corruption={corruption!r}, but should be one of {CORRUPTIONS}")
-        if not (math.isfinite(std) and std >= 0):
+        std_f, fraction_f = real_option("std", std), real_option("fraction", fraction)
+        if not (math.isfinite(std_f) and std_f >= 0):
             raise ValueError(f"std={std!r}, but should be a non-negative finite number")
-        if not 0.0 <= fraction <= 1.0:
+        if not 0.0 <= fraction_f <= 1.0:  # also rejects NaN
             raise ValueError(f"fraction={fraction!r}, but should lie in [0, 1]")
-        self.corruption, self.std, self.fraction = corruption, float(std), float(fraction)
+        self.corruption, self.std, self.fraction = corruption, std_f, fraction_f
         self.encoder = nn.Sequential(conv_relu(1, 32), pool(), conv_relu(32, 32), pool())
         self.decoder = nn.Sequential(conv_relu(32, 32), up(), conv_relu(32, 32), up(),
                                      nn.Conv2d(32, 1, kernel_size=3, padding=1))

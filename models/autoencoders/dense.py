@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.autoencoders.base import Autoencoder
+from models.autoencoders.base import Autoencoder, int_option
 
 __all__ = ["DenseAE"]
 
@@ -33,9 +33,7 @@ class DenseAE(Autoencoder):
 
     def __init__(self, input_dim: int = 784, *, code: int = 32) -> None:
         super().__init__()
-        for name, value in (("input_dim", input_dim), ("code", code)):
-            if not (isinstance(value, int) and value >= 1):
-                raise ValueError(f"{name}={value!r}, but should be a positive integer")
+        input_dim, code = int_option("input_dim", input_dim), int_option("code", code)
         self.input_shape = (input_dim,)
         self.encoder = nn.Linear(input_dim, code)
         self.decoder = nn.Linear(code, input_dim)

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.autoencoders.base import Autoencoder
+from models.autoencoders.base import Autoencoder, int_option
 
 __all__ = ["Seq2SeqAE"]
 
@@ -30,9 +30,8 @@ class Seq2SeqAE(Autoencoder):
 
     def __init__(self, *, timesteps: int = 28, input_dim: int = 28, latent: int = 32) -> None:
         super().__init__()
-        for name, value in (("timesteps", timesteps), ("input_dim", input_dim), ("latent", latent)):
-            if not (isinstance(value, int) and value >= 1):
-                raise ValueError(f"{name}={value!r}, but should be a positive integer")
+        timesteps, input_dim = int_option("timesteps", timesteps), int_option("input_dim", input_dim)
+        latent = int_option("latent", latent)
         self.input_shape = (timesteps, input_dim)
         self.timesteps = timesteps
         self.encoder = nn.LSTM(input_dim, latent, batch_first=True)

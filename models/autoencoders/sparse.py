@@ -26,10 +26,12 @@ References:
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder
+from models.autoencoders.base import Autoencoder, int_option, real_option
 from models.autoencoders.dense import DenseAE
 from models.autoencoders.losses import pixel_bce
 from reference import l1_activity_penalty, sparse_kl_penalty
@@ -42,8 +44,10 @@ class SparseL1AE(DenseAE):
 
     def __init__(self, input_dim: int = 784, *, code: int = 32, l1: float = 1e-4) -> None:
         super().__init__(input_dim, code=code)
-        l1_activity_penalty(torch.zeros(1), l1)  # validates l1 (ValueError naming weight)
-        self.l1 = float(l1)
+        l1_f = real_option("l1", l1)
+        if not (math.isfinite(l1_f) and l1_f >= 0):
+            raise ValueError(f"l1={l1!r}, but should be a non-negative finite number")
+        self.l1 = l1_f
 
     def training_loss(self, x: torch.Tensor, *, generator: torch.Generator | None = None,
                       step: int | None = None) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
@@ -68,12 +72,14 @@ class SparseKLAE(Autoencoder):
 
     def __init__(self, input_dim: int = 784, *, code: int = 32, rho: float = 0.05, beta: float = 3.0) -> None:
         super().__init__()
-        if not 0.0 < rho < 1.0:
+        input_dim, code = int_option("input_dim", input_dim), int_option("code", code)
+        rho_f, beta_f = real_option("rho", rho), real_option("beta", beta)
+        if not 0.0 < rho_f < 1.0:  # also rejects NaN
             raise ValueError(f"rho={rho!r}, but should lie in (0, 1)")
-        if not beta >= 0.0:
-            raise ValueError(f"beta={beta!r}, but should be non-negative")
+        if not (math.isfinite(beta_f) and beta_f >= 0.0):
+            raise ValueError(f"beta={beta!r}, but should be a non-negative finite number")
         self.input_shape = (input_dim,)
-        self.rho, self.beta = float(rho), float(beta)
+        self.rho, self.beta = rho_f, beta_f
         self.encoder = nn.Linear(input_dim, code)
         self.decoder = nn.Linear(code, input_dim)
 

@@ -35,7 +35,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.autoencoders.base import Autoencoder
+from models.autoencoders.base import Autoencoder, int_option, sizes_option
 from models.autoencoders.losses import pixel_bce
 
 __all__ = ["LayerAE", "StackedAE", "greedy_pretrain"]
@@ -63,11 +63,8 @@ class StackedAE(Autoencoder):
 
     def __init__(self, sizes: tuple[int, ...] = (784, 128, 64, 32), *, pretrain_steps: int = 1000) -> None:
         super().__init__()
-        sizes = tuple(sizes)
-        if len(sizes) < 2 or not all(isinstance(s, int) and s >= 1 for s in sizes):
-            raise ValueError(f"sizes={sizes!r}, but should be at least two positive integers")
-        if not (isinstance(pretrain_steps, int) and pretrain_steps >= 0):
-            raise ValueError(f"pretrain_steps={pretrain_steps!r}, but should be a non-negative integer")
+        sizes = sizes_option("sizes", sizes)
+        pretrain_steps = int_option("pretrain_steps", pretrain_steps, minimum=0)
         self.input_shape = (sizes[0],)
         self.sizes, self.pretrain_steps = sizes, pretrain_steps
         self.layers = nn.ModuleList(LayerAE(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
@@ -131,8 +128,7 @@ def greedy_pretrain(
     ``batches`` is cycled through; each layer gets its own optimiser over its own parameters only,
     so a layer is never changed after its phase.
     """
-    if steps_per_layer < 1:
-        raise ValueError(f"steps_per_layer={steps_per_layer}, but should be a positive integer")
+    steps_per_layer = int_option("steps_per_layer", steps_per_layer)
     data = list(batches)
     if not data:
         raise ValueError("batches is empty")

@@ -10,6 +10,7 @@ imports ``torch._dynamo``, about 2 s, which would be most of this area's time bu
 from __future__ import annotations
 
 import copy
+from functools import partial
 
 import pytest
 import torch
@@ -18,7 +19,8 @@ from torch.nn import functional as F
 
 from genspec.checks import assert_close, record
 from models.autoencoders import (
-    ContractiveAE, ConvAE, DenoisingConvAE, SparseKLAE, SparseL1AE, StackedAE, greedy_pretrain, registry,
+    ContractiveAE, ConvAE, DeepAE, DenoisingConvAE, DenseAE, Seq2SeqAE, SparseKLAE, SparseL1AE, StackedAE,
+    greedy_pretrain, registry,
 )
 
 pytestmark = pytest.mark.area("autoencoders")
@@ -120,6 +122,49 @@ def test_one_training_step_changes_every_parameter_and_evaluation_changes_none(n
     assert not unchanged, f"{name}: one training step left {unchanged} unchanged"
 
 
+def test_deep_ae_layer_widths_are_784_128_64_32_64_128_784():
+    # Seed 001: Dense(128) -> Dense(64) -> Dense(32) (the code) -> Dense(64) -> Dense(128) -> Dense(784).
+    model = DeepAE().double()
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    widths = [(m.in_features, m.out_features) for m in linears]
+    assert widths == [(784, 128), (128, 64), (64, 32), (32, 64), (64, 128), (128, 784)], (
+        f"deep AE Linear layers (in, out) in order: {widths}")
+    # ReLU after every layer but the last, whose logits go through the sigmoid: recomputed here.
+    x = _images(3, dtype=torch.float64)
+    h = x.reshape(3, 784)
+    for i, m in enumerate(linears):
+        h = F.linear(h, m.weight, m.bias)
+        if i == 2:
+            assert_close(model.encode(x), F.relu(h), kind="reduction",
+                         what="deep AE code = relu(W3 relu(W2 relu(W1 x)))")
+        h = F.relu(h) if i < len(linears) - 1 else torch.sigmoid(h)
+    assert_close(model.reconstruct(x), h.reshape(x.shape), kind="reduction",
+                 what="deep AE reconstruction = sigmoid(W6 relu(W5 relu(W4 code)))")
+
+
+def test_dense_loss_is_the_per_pixel_bce_of_its_reconstruction():
+    # Seed 001 (Keras loss='binary_crossentropy', as fit reports it): the mean over the batch and the
+    # 784 pixels of -x log r - (1 - x) log(1 - r), r the sigmoid reconstruction. torch's
+    # binary_cross_entropy of the probabilities (not the model's logits path) is the oracle.
+    model = DenseAE().double()
+    with torch.no_grad():  # logits of size ~1, so that the target matters (at init r is ~0.5 everywhere)
+        model.decoder.weight.mul_(30.0)
+    x = _images(5, dtype=torch.float64)
+    flat = x.reshape(5, 784)
+    with torch.no_grad():
+        r = torch.sigmoid(F.linear(F.relu(F.linear(flat, model.encoder.weight, model.encoder.bias)),
+                                   model.decoder.weight, model.decoder.bias))
+    assert float((r - 0.5).abs().max()) > 0.2, "the reconstruction stays near 0.5: the check would be weak"
+    assert_close(model.reconstruct(x), r.reshape(x.shape), kind="reduction",
+                 what="dense AE reconstruction = sigmoid(W_d relu(W_e x + b_e) + b_d)")
+    expected = F.binary_cross_entropy(r, flat, reduction="mean")
+    loss, metrics = model.training_loss(x)
+    record(loss=loss.item(), expected=expected.item())
+    assert_close(loss, expected, kind="reduction",
+                 what="dense AE loss = F.binary_cross_entropy(reconstruction, x), mean per pixel")
+    assert_close(metrics["bce"], expected, kind="reduction", what="dense AE metric 'bce'")
+
+
 def test_dense_and_sparse_l1_losses_match_the_seed_formula():
     # Seed 001: activity_l1(10e-5); 10e-5 is 1e-4.
     model = SparseL1AE().double()
@@ -181,6 +226,54 @@ def test_denoising_model_rejects_bad_noise_parameters():
         DenoisingConvAE(corruption="masking", fraction=1.5)
     with pytest.raises(ValueError, match="corruption"):
         DenoisingConvAE(corruption="salt")
+
+
+_NOT_NUMBERS = [None, "0.5", True, 0.5j]
+"""Not real numbers: ``float(True)`` is 1.0 and would be accepted silently; the others raised TypeError."""
+_NOT_COUNTS = [None, "32", True, 32.0]
+
+
+def _assert_rejected(make, option: str, value: object) -> None:
+    """``make(option=value)`` raises ValueError whose message names ``option``."""
+    try:
+        make(**{option: value})
+    except ValueError as e:
+        assert option in str(e), f"{option}={value!r}: the ValueError {str(e)!r} does not name {option}"
+    except Exception as e:
+        raise AssertionError(f"{option}={value!r} raised {type(e).__name__}: {e}, not a ValueError naming "
+                             f"{option}") from e
+    else:
+        raise AssertionError(f"{option}={value!r} was accepted")
+
+
+@pytest.mark.parametrize(("make", "option"), [
+    pytest.param(partial(DenoisingConvAE, corruption="gaussian"), "std", id="DenoisingConvAE-std"),
+    pytest.param(partial(DenoisingConvAE, corruption="masking"), "fraction", id="DenoisingConvAE-fraction"),
+    pytest.param(SparseL1AE, "l1", id="SparseL1AE-l1"),
+    pytest.param(SparseKLAE, "rho", id="SparseKLAE-rho"),
+    pytest.param(SparseKLAE, "beta", id="SparseKLAE-beta"),
+    pytest.param(ContractiveAE, "lam", id="ContractiveAE-lam"),
+])
+def test_model_constructors_reject_a_real_option_that_is_not_a_real_number(make, option):
+    for value in _NOT_NUMBERS:
+        _assert_rejected(make, option, value)
+
+
+@pytest.mark.parametrize(("make", "option"), [
+    pytest.param(make, option, id=f"{make.__name__}-{option}") for make, option in [
+        (DenseAE, "code"), (DenseAE, "input_dim"), (SparseKLAE, "code"), (ContractiveAE, "code"),
+        (Seq2SeqAE, "latent"), (StackedAE, "pretrain_steps"),
+    ]
+])
+def test_model_constructors_reject_a_size_that_is_not_an_integer(make, option):
+    for value in _NOT_COUNTS:
+        _assert_rejected(make, option, value)
+
+
+@pytest.mark.parametrize("make", [DeepAE, StackedAE], ids=lambda v: v.__name__)
+def test_model_constructors_reject_bad_sizes(make):
+    for sizes in (None, (784,), (784, True), (784, 32.0), "784"):
+        _assert_rejected(make, "sizes", sizes)
 
 
 def _params(module: nn.Module) -> list[torch.Tensor]:

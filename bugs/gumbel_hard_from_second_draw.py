@@ -1,0 +1,29 @@
+"""gumbel_softmax(hard=True) with fresh noise draws twice: the one-hot from one draw, the gradient from another."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from reference import *  # noqa: F401,F403
+from reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
+from reference.gumbel_softmax import (  # noqa: F401
+    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
+)
+
+AREA = "gumbel"
+CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_sample_and_its_gradient_come_from_the_same_noise"
+SOURCE = ("plausible: `hard = one_hot(gumbel_max(logits, generator=g))` next to `soft = gumbel_softmax(logits, "
+          "tau, generator=g)`, two draws from the generator; with explicit gumbels both use the same noise, so "
+          "every explicit-noise check passes and each output alone has the right law")
+
+
+def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
+                   generator: torch.Generator | None = None) -> Tensor:
+    noisy, tau64 = _noisy_logits(logits, tau, gumbels, generator)
+    y = _soft(noisy, tau64, logits.dtype)
+    if not hard:
+        return y
+    if gumbels is None:  # BUG: a second draw for the forward one-hot
+        noisy = logits.detach().to(torch.float64) + _gumbel64(logits.shape, generator, logits.device)
+    return _straight_through(y, _hard_index(noisy))
