@@ -16,6 +16,11 @@ Corrections to the seed listings (the model follows the corrected version):
   numerically unsafe (a saturated sigmoid gives log 0, which torch clamps at -100, so the loss and
   its gradient are wrong for confident pixels). The decoder here returns logits and the
   reconstruction term is ``bernoulli_log_prob(x, logits)`` (BCE with logits).
+- seed 000 (``main``: ``transforms.ToTensor()``) scores grey levels x in [0, 1] with the
+  Bernoulli BCE, which is a log-probability only for x in {0, 1} (erratum E000-14: exp(-BCE) does
+  not integrate to 1 over [0, 1]). The models here train and evaluate on dynamically binarized
+  pixels (``models.data``: a fresh Bernoulli draw of every grey level each batch), so the loss is
+  an exact negative ELBO.
 - seed 000 sums the loss over the batch (``reduction='sum'``) and divides by the data set size
   only for printing; here the loss is the per-example mean, so the step size does not depend on
   the batch size (Adam is nearly invariant to the scale anyway).

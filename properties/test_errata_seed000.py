@@ -178,6 +178,26 @@ def test_listing_bce_caps_the_log_likelihood_of_large_logits() -> None:
                        what=f"seed 000 BCE log-likelihood at logit {logit} ({dtype})")
 
 
+@pytest.mark.parametrize("p", [0.05, 0.3, 0.5, 0.8])
+@pytest.mark.area("gaussian")
+def test_bce_on_grey_level_pixels_is_not_a_normalised_likelihood(p: float) -> None:
+    """The listing feeds ToTensor() grey levels x in [0, 1] to a Bernoulli BCE: exp(-BCE) is no density on [0, 1].
+
+    Over x in {0, 1} the Bernoulli mass sums to 1. Over x in [0, 1] the integral of
+    p^x (1 - p)^(1 - x) is (2p - 1) / logit(p) (1/2 at p = 1/2), the inverse of the continuous
+    Bernoulli normaliser of Loaiza-Ganem & Cunningham (2019); -BCE misses that log-normaliser, so the
+    listing's loss is not -log p(x). The correction binarizes the pixels (as models/vae.py does).
+    """
+    density = lambda x: p**x * (1 - p) ** (1 - x)  # noqa: E731 -- exp(-BCE(x; p)) for one pixel
+    integral, err = integrate.quad(density, 0.0, 1.0, **_QUAD)
+    closed = 0.5 if p == 0.5 else (2 * p - 1) / math.log(p / (1 - p))
+    record(p=p, integral_over_unit_interval=integral, quad_error=err, binary_sum=density(0) + density(1))
+    assert_close(f64(integral), f64(closed), kind="quadrature", what="integral of p^x (1-p)^(1-x) over [0, 1]")
+    assert_close(f64(density(0.0) + density(1.0)), f64(1.0), kind="elementwise",
+                 what="Bernoulli mass over {0, 1}")
+    assert_differs(integral, 1.0, kind="quadrature", what=f"seed 000: exp(-BCE) integrated over grey levels (p={p})")
+
+
 @pytest.mark.area("gaussian")
 def test_elbo_first_term_is_minus_the_reconstruction_error() -> None:
     """'第一项：重建误差': E_q log p(x|z) is minus the BCE reconstruction error, so maximising it lowers the error."""
