@@ -32,25 +32,16 @@ References:
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
+
+from reference._arguments import real_number
 
 __all__ = ["gaussian_noise", "masking_noise"]
 
 
 def _noise_device(x: torch.Tensor, generator: torch.Generator | None) -> torch.device:
     return generator.device if generator is not None else x.device
-
-
-def _real(name: str, value: object) -> float:
-    """``float(value)`` for a real number; ValueError naming ``name`` for a bool or anything else."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    try:
-        return float(value)
-    except OverflowError:  # an int beyond the float range
-        raise ValueError(f"{name}={value!r} is out of the floating-point range") from None
 
 
 def masking_noise(x: torch.Tensor, fraction: float, *, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -64,7 +55,7 @@ def masking_noise(x: torch.Tensor, fraction: float, *, generator: torch.Generato
     Returns:
         ``(*batch, D)``, a new tensor; unmasked coordinates equal ``x`` exactly.
     """
-    f = _real("fraction", fraction)
+    f = real_number("fraction", fraction)
     if not 0.0 <= f <= 1.0:  # also rejects NaN
         raise ValueError(f"fraction={fraction!r} must lie in [0, 1]")
     if not isinstance(x, torch.Tensor) or x.dim() < 1:
@@ -96,7 +87,7 @@ def gaussian_noise(
     Returns:
         ``(*S)``, the dtype and device of ``x``.
     """
-    s = _real("std", std)
+    s = real_number("std", std)
     if not (math.isfinite(s) and s >= 0):
         raise ValueError(f"std={std!r} must be a non-negative finite number")
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
@@ -106,7 +97,7 @@ def gaussian_noise(
             lo_end, hi_end = clip
         except (TypeError, ValueError):
             raise ValueError(f"clip={clip!r} must be None or a pair (lo, hi) of numbers") from None
-        lo, hi = _real("clip[0]", lo_end), _real("clip[1]", hi_end)
+        lo, hi = real_number("clip[0]", lo_end), real_number("clip[1]", hi_end)
         if not lo <= hi:  # also rejects NaN
             raise ValueError(f"clip={clip!r}: need lo <= hi")
     eps = torch.randn(x.shape, generator=generator, dtype=x.dtype, device=_noise_device(x, generator))

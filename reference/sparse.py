@@ -31,9 +31,10 @@ References:
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
+
+from reference._arguments import real_number
 
 __all__ = ["l1_activity_penalty", "sparse_kl", "sparse_kl_penalty"]
 
@@ -41,16 +42,6 @@ __all__ = ["l1_activity_penalty", "sparse_kl", "sparse_kl_penalty"]
 def _f(t: torch.Tensor) -> torch.Tensor:
     """``t − log1p(t)``, which is ≥ 0 for t > −1; the clamp removes round-off below 0."""
     return (t - torch.log1p(t)).clamp_min(0.0)
-
-
-def _real(name: str, value: object) -> float:
-    """``float(value)`` for a real number; ValueError naming ``name`` for a bool or anything else."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    try:
-        return float(value)
-    except OverflowError:  # an int beyond the float range
-        raise ValueError(f"{name}={value!r} is out of the floating-point range") from None
 
 
 def sparse_kl(rho: float | torch.Tensor, rho_hat: torch.Tensor) -> torch.Tensor:
@@ -73,7 +64,7 @@ def sparse_kl(rho: float | torch.Tensor, rho_hat: torch.Tensor) -> torch.Tensor:
             raise ValueError(f"rho must be a real number or a floating-point tensor, got a {rho.dtype} tensor")
         rho_t = rho.to(dtype=rho_hat.dtype, device=rho_hat.device)
     else:
-        rho_t = torch.tensor(_real("rho", rho), dtype=rho_hat.dtype, device=rho_hat.device)
+        rho_t = torch.tensor(real_number("rho", rho), dtype=rho_hat.dtype, device=rho_hat.device)
     if not bool(((rho_t > 0) & (rho_t < 1)).all()):
         raise ValueError(f"rho={rho!r} must lie in the open interval (0, 1)")
     if not bool(((rho_hat >= 0) & (rho_hat <= 1)).all()):
@@ -116,7 +107,7 @@ def l1_activity_penalty(h: torch.Tensor, weight: float) -> torch.Tensor:
     """
     if not isinstance(h, torch.Tensor) or h.dim() < 1:
         raise ValueError("h must be a tensor of activations (*batch, H) with at least one dimension")
-    w = _real("weight", weight)
+    w = real_number("weight", weight)
     if not (math.isfinite(w) and w >= 0):
         raise ValueError(f"weight={weight!r} must be a non-negative finite number")
     return w * h.abs().sum(-1)

@@ -29,18 +29,9 @@ import torch
 from torch import nn
 
 from models.autoencoders.losses import pixel_bce
+from reference._arguments import real_number as real_option
 
 __all__ = ["Autoencoder", "int_option", "real_option", "sizes_option"]
-
-
-def real_option(name: str, value: object) -> float:
-    """``float(value)`` for a real number (int or float, not bool); otherwise ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}={value!r} ({type(value).__name__}), but should be a real number")
-    try:
-        return float(value)
-    except OverflowError:  # an int beyond the float range
-        raise ValueError(f"{name}={value!r}, but should be within the floating-point range") from None
 
 
 def int_option(name: str, value: object, *, minimum: int = 1) -> int:
