@@ -15,13 +15,27 @@ from typing import Any
 import torch
 
 
+def _number(value: Any) -> float | None:
+    """A recorded number as a float: evidence keeps inf and NaN as the strings "inf" / "nan" (JSON)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
 def _worst_ratio(evidence: list[dict[str, Any]]) -> float | None:
-    ratios = [e["max_error_over_tolerance"] for e in evidence if "max_error_over_tolerance" in e]
+    ratios = [r for e in evidence if (r := _number(e.get("max_error_over_tolerance"))) is not None]
     return max(ratios) if ratios else None
 
 
 def _min_p(evidence: list[dict[str, Any]]) -> float | None:
-    ps = [e["p_value"] for e in evidence if isinstance(e.get("p_value"), (int, float))]
+    ps = [p for e in evidence if (p := _number(e.get("p_value"))) is not None and not math.isnan(p)]
     return min(ps) if ps else None
 
 

@@ -62,6 +62,27 @@ def test_report_is_written_with_outcomes(pytester: pytest.Pytester) -> None:
     assert "| gaussian | 1 | 1 | 1 | 0 |" in (out / "report.md").read_text()
 
 
+def test_report_is_written_when_a_passing_check_recorded_an_infinite_error(pytester: pytest.Pytester) -> None:
+    """A check that expects assert_close to fail (an erratum, a caught bug) records a ratio of inf."""
+    pytester.makepyfile(test_inf='''
+import pytest, torch
+from genspec.checks import assert_close, record
+pytestmark = pytest.mark.area("gaussian")
+
+def test_expected_failure():
+    with pytest.raises(AssertionError):
+        assert_close(torch.tensor([float("nan")]), 0.0, kind="elementwise", what="nan vs 0")
+    record(p_value=float("nan"))
+''')
+    out = pytester.path / "rep"
+    result = pytester.runpytest_inprocess(f"--genspec-report={out}")
+    result.assert_outcomes(passed=1)
+    assert result.ret == 0
+    data = json.loads((out / "report.json").read_text())
+    assert data["checks"][0]["evidence"][0]["max_error_over_tolerance"] == "inf"
+    assert "| inf |" in (out / "report.md").read_text()
+
+
 def test_area_option_deselects_other_areas(pytester: pytest.Pytester) -> None:
     _setup(pytester)
     result = pytester.runpytest_inprocess("--impl=halfimpl", "--area=gumbel")
