@@ -129,9 +129,24 @@ def test_estimators_take_randomness_only_from_the_generator(impl, estimator, mak
     other = fn(_f(c), mu, logvar, num_samples=5, generator=make_generator(2))
     assert all(torch.equal(a, b) for a, b in zip(first, again)), "same generator seed, different estimate"
     assert not torch.equal(first[0], other[0]), "different generator seeds, same estimate"
-    mean = fn(_f(c), mu, logvar, eps=torch.ones(4, 2, 3, dtype=F64))
-    each = fn(_f(c), mu, logvar, eps=torch.ones(4, 2, 3, dtype=F64), reduction="none")
-    assert_close(mean[0], each[0].mean(0), kind="reduction", what="reduction='mean' = mean of the terms")
+    eps = torch.randn(4, 2, 3, dtype=F64, generator=make_generator(4))  # terms that differ per draw
+    mean = fn(_f(c), mu, logvar, eps=eps)
+    each = fn(_f(c), mu, logvar, eps=eps, reduction="none")
+    for i, name in enumerate(("mu", "logvar")):
+        assert each[i].shape == eps.shape, f"reduction='none': {name} terms of shape {tuple(each[i].shape)}"
+        assert_close(mean[i], each[i].mean(0), kind="reduction",
+                     what=f"reduction='mean' = mean of the {name} terms over the draws")
+
+
+@pytest.mark.parametrize("estimator", ["score_function_gradient", "reparameterization_gradient"])
+def test_estimators_draw_num_samples_noise_and_default_to_one_draw(impl, estimator, make_generator):
+    """Without eps, L = num_samples draws (the contract's default: 1), each with its own term."""
+    mu, logvar, c = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 3, dtype=F64), torch.ones(3, dtype=F64)
+    fn = getattr(impl, estimator)
+    one = fn(_f(c), mu, logvar, generator=make_generator(3), reduction="none")
+    four = fn(_f(c), mu, logvar, num_samples=4, generator=make_generator(3), reduction="none")
+    assert one[0].shape == one[1].shape == (1, 2, 3), f"default num_samples: terms of shape {tuple(one[0].shape)}"
+    assert four[0].shape == four[1].shape == (4, 2, 3), f"num_samples=4: terms of shape {tuple(four[0].shape)}"
 
 
 # ----------------------------------------------------------------------------- bad input

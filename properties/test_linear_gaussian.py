@@ -24,7 +24,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from torch.distributions import MultivariateNormal, kl_divergence
+from torch.distributions import MultivariateNormal, Normal, kl_divergence
 
 from genspec import strategies as gst
 from genspec.checks import assert_close
@@ -227,6 +227,24 @@ def test_linear_gaussian_elbo_and_best_diagonal_q(impl, data):
                  what="best diagonal q: log-variance = log(s^2 / M_jj)")
     assert_close(model.diagonal_gap(), 0.5 * (m.diagonal().log().sum() - torch.logdet(m)),
                  kind="identity", what="LinearGaussian.diagonal_gap")
+
+
+@given(data=st.data())
+def test_linear_gaussian_log_joint_is_prior_plus_likelihood_and_bayes_gives_the_posterior(impl, data):
+    """log p(x, z) = log N(x; W z + b, s^2 I) + log N(z; 0, I) (torch.distributions), and
+    log p(x, z) - log p(x) = log p(z | x) with the posterior of the precision oracle."""
+    weight, bias, noise_var, x = data.draw(models())
+    model = impl.LinearGaussian(weight, bias, noise_var)
+    z = data.draw(gst.tensors((*x.shape[:-1], weight.shape[1]), dtype=F64, min_value=-3, max_value=3))
+    log_joint = model.log_joint(x, z)
+    assert log_joint.shape == x.shape[:-1] and log_joint.dtype == F64
+    likelihood = Normal(z @ weight.T + bias, math.sqrt(noise_var), validate_args=False).log_prob(x).sum(-1)
+    prior = Normal(torch.zeros((), dtype=F64), torch.ones((), dtype=F64)).log_prob(z).sum(-1)
+    assert_close(log_joint, likelihood + prior, kind="identity", what="LinearGaussian.log_joint")
+    post_mean, post_cov = _posterior(weight, bias, noise_var, x)
+    log_post = MultivariateNormal(post_mean, post_cov, validate_args=False).log_prob(z)
+    assert_close(log_joint - model.log_marginal(x), log_post, kind="identity",
+                 what="Bayes: log p(x, z) - log p(x) = log p(z | x)")
 
 
 def test_linear_gaussian_rejects_bad_parameters(impl):
