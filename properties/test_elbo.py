@@ -105,6 +105,9 @@ def test_bernoulli_log_prob_rejects_bad_input(impl):
         impl.bernoulli_log_prob(torch.zeros(3), torch.tensor([0.0, float("nan"), 0.0]))
     with pytest.raises(ValueError, match=r"\b(x|logits)\b"):
         impl.bernoulli_log_prob(torch.zeros(2, 3), torch.zeros(2, 4))
+    for outside in (1.5, 1.0 + 1e-6, -1e-6, -0.5):  # just outside [0, 1] as well as far
+        with pytest.raises(ValueError, match=r"\bx\b"):
+            impl.bernoulli_log_prob(torch.tensor([0.0, outside, 1.0], dtype=torch.float64), torch.zeros(3))
 
 
 # ----------------------------------------------------------------------------- negative_elbo

@@ -247,6 +247,17 @@ def test_linear_gaussian_log_joint_is_prior_plus_likelihood_and_bayes_gives_the_
                  what="Bayes: log p(x, z) - log p(x) = log p(z | x)")
 
 
+def test_linear_gaussian_sample_shapes_and_sizes(impl, make_generator):
+    """sample(n) gives x (n, D) and z (n, K) in the model's dtype, n = 0 included; n < 0 is an error."""
+    model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 0.5)
+    for n in (0, 1, 5):
+        x, z = model.sample(n, generator=make_generator(0))
+        assert x.shape == (n, 3) and z.shape == (n, 2) and x.dtype == z.dtype == F64, (
+            f"sample({n}): x {tuple(x.shape)} {x.dtype}, z {tuple(z.shape)} {z.dtype}")
+    with pytest.raises(ValueError, match=r"\bn\b"):
+        model.sample(-1, generator=make_generator(0))
+
+
 def test_linear_gaussian_rejects_bad_parameters(impl):
     with pytest.raises(ValueError, match=r"\bnoise_var\b"):
         impl.LinearGaussian(torch.ones(3, 2), torch.zeros(3), 0.0)

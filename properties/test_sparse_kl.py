@@ -96,6 +96,13 @@ def test_sparse_kl_penalty_on_a_known_batch(impl):
                  what="penalty of rho_hat = (0.05, 0.5)")
 
 
+def test_sparse_kl_penalty_of_a_single_example_is_its_sparse_kl(impl):
+    """h of shape (H,): one example, so rho_hat = h (a batch of one is still a batch)."""
+    h = torch.tensor([0.1, 0.5, 0.9], dtype=torch.float64)
+    assert_close(impl.sparse_kl_penalty(h, 0.2), _oracle(0.2, h), kind="reduction",
+                 what="sparse_kl_penalty of one example (H,) = sum_j KL(rho || h_j)")
+
+
 @pytest.mark.parametrize("rho", [0.0, 1.0, -0.1, 1.5, float("nan")])
 def test_sparse_kl_rejects_rho_outside_the_open_unit_interval(impl, rho):
     with pytest.raises(ValueError, match="rho"):
