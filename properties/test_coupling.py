@@ -6,7 +6,9 @@ r"""Properties of ``AdditiveCoupling`` and of composing flow layers (seed 003, e
 In the mask's block order (mask coordinates first) the Jacobian is exactly [[I, 0], [dnet, I]]:
 unit lower triangular, so det = 1 whatever the net (the seed's eq. (8), "对角线全部为 1"). A
 composition's logdet is the sum of its layers' logdets at the intermediate points (eq. (11)).
-The nets are test-owned, random and non-zero; masks are random subsets, D in 6..9.
+The nets are test-owned, random and non-zero; masks are random subsets, D in 6..9. The interleaved
+partition NICE uses, ``interleaved_mask(dim, odd=...)``, is checked against masks written out here:
+True on the even indices (the seed's first part, x1) by default, on the odd ones with ``odd=True``.
 
 References: seed 003_2bb67353180af150.txt, section flow / 分块耦合层 and 细水长flow;
 Dinh et al., arXiv:1410.8516, §3.2-3.3.
@@ -111,6 +113,31 @@ def test_composition_logdet_is_the_sum_of_the_layers_logdets(impl, case, seed):
     assert_close(x_back, x, kind="roundtrip", what="FlowSequential inverse applies the inverses in reverse")
 
 
+def test_a_composition_of_one_layer_is_that_layer(impl, generator):
+    """``FlowSequential([f])`` is f itself: the same output and logdet in both directions."""
+    layer = randomize_(impl.Scaling(7).to(F64), generator)
+    flow = impl.FlowSequential([layer])
+    x = torch.randn(4, 7, generator=generator, dtype=F64)
+    for direction, got, expected in (("forward", flow(x), layer(x)), ("inverse", flow.inverse(x), layer.inverse(x))):
+        assert_close(got[0], expected[0].detach(), kind="roundtrip", what=f"one-layer composition: {direction} output")
+        assert_close(got[1], expected[1].detach(), kind="logdet", what=f"one-layer composition: {direction} logdet")
+
+
+# ----------------------------------------------------------------------------- the interleaved partition
+
+
+@given(dim=st.integers(2, 12))
+def test_interleaved_mask_is_true_on_even_indices_by_default_and_on_odd_ones_when_asked(impl, dim):
+    """Seed 003 (实验 / 模型细节): "下标为偶数的作为第一部分" -- the even indices are x1, the side
+    that passes through; ``odd=True`` is the other half of the alternation."""
+    even = torch.tensor([i % 2 == 0 for i in range(dim)])
+    for call, got, expected in (("interleaved_mask(dim)", impl.interleaved_mask(dim), even),
+                                ("interleaved_mask(dim, odd=False)", impl.interleaved_mask(dim, odd=False), even),
+                                ("interleaved_mask(dim, odd=True)", impl.interleaved_mask(dim, odd=True), ~even)):
+        assert got.dtype == torch.bool and got.shape == (dim,), f"{call}: {got.dtype} {tuple(got.shape)}"
+        assert torch.equal(got, expected), f"{call} = {got.int().tolist()}, expected {expected.int().tolist()}"
+
+
 # ----------------------------------------------------------------------------- bad input
 
 
@@ -140,3 +167,11 @@ def test_coupling_rejects_a_net_whose_output_does_not_fit(impl, generator):
             layer(x)
         with pytest.raises(ValueError, match=r"\bnet\b"):
             layer.inverse(x)
+
+
+@pytest.mark.parametrize("dim", [1, 0, -2])
+def test_interleaved_mask_rejects_a_dim_below_two(impl, dim):
+    """With D < 2 one side of the partition is empty and the coupling would be no bijection of
+    interest (``AdditiveCoupling`` rejects it): the mask itself refuses, naming dim."""
+    with pytest.raises(ValueError, match=r"\bdim\b"):
+        impl.interleaved_mask(dim)

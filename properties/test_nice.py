@@ -8,8 +8,10 @@ Checked here: log_prob against scipy / torch.distributions priors plus an autogr
 density integrates to 1 over a grid for D = 2 (the Monte Carlo check for D = 6 is in
 ``statistical/test_nice.py``); with the Gaussian prior it equals the unscaled flow under
 N(0, diag(exp(-log_scale))^2) exactly (the seed's s_i = 1/σ_i); every coordinate is moved (the
-partition alternates); the latent of ``sample(temperature=T)`` is T times that of T = 1 for the
-same noise; a NaN in x makes log_prob raise ValueError naming x; the paper's 784-D model has
+partition alternates), the first coupling passing the even coordinates and the second the odd
+ones; the parameter count follows (couplings, hidden, depth) down to one coupling of linear nets;
+the latent of ``sample(temperature=T)`` is T times that of T = 1 for the same noise, and zero draws
+are an empty batch; a NaN in x makes log_prob raise ValueError naming x; the paper's 784-D model has
 19,158,352 parameters (the seed's "约为 2×10^7") and, with a random log_scale and non-zero coupling
 nets, round-trips in float32 with inverse logdet = -forward logdet = -sum(log_scale).
 
@@ -132,6 +134,59 @@ def test_every_coordinate_is_moved_by_the_stack(impl, dim, generator):
     assert not unmoved, f"outputs {unmoved} depend on their own input only: those coordinates are never shifted"
 
 
+@pytest.mark.parametrize("dim", [6, 7])
+def test_the_first_coupling_passes_the_even_coordinates_and_the_second_the_odd_ones(impl, dim, generator):
+    """Seed 003 (实验 / 模型细节): "下标为偶数的作为第一部分" -- the first coupling passes x[0::2]
+    through and shifts x[1::2], the next one the other way round. Read off the Jacobian's exact
+    zeros: with one coupling z_even = exp(s) x_even depends on nothing else; with two,
+    z_odd = exp(s) (x_odd + m_1(x_even)) depends on no other odd coordinate."""
+    i = torch.arange(dim)
+    even_i, even_j, same = (i % 2 == 0)[:, None], (i % 2 == 0)[None, :], i[:, None] == i[None, :]
+    depends_on = {  # couplings: (output i, input j) that may be non-zero, the block the last shift fills
+        1: (same | (~even_i & even_j), ~even_i & even_j, "odd outputs on even inputs"),
+        2: (same | even_i | even_j, even_i & ~even_j, "even outputs on odd inputs"),
+    }
+    x = torch.randn(8, dim, generator=generator, dtype=F64)
+    for couplings, (allowed, shifted, block) in depends_on.items():
+        jac = jacobian(small_nice(impl, dim, "logistic", generator, couplings=couplings), x)  # (8, D, D)
+        leaks = torch.nonzero((jac != 0).any(0) & ~allowed).tolist()
+        assert not leaks, (f"couplings={couplings}: output i depends on input j for (i, j) in {leaks}; the first "
+                           "coupling must pass the even coordinates through, the second the odd ones")
+        moved = (jac.abs().amax(0) * shifted).amax(1)[shifted.any(1)]
+        record(couplings=couplings, min_shift_dependence=float(moved.min()))
+        assert bool((moved > 0).all()), f"couplings={couplings}: the shift does not reach every one of the {block}"
+
+
+def mlp_parameters(n_in: int, n_out: int, hidden: int, depth: int) -> int:
+    """Weights and biases of ``depth`` hidden layers of ``hidden`` units and a linear output."""
+    widths = [n_in] + [hidden] * depth + [n_out]
+    return sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
+
+
+@given(dim=st.integers(2, 9), couplings=st.integers(1, 4), hidden=st.integers(1, 6), depth=st.integers(0, 3),
+       seed=st.integers(0, 2**31))
+def test_parameter_count_follows_couplings_hidden_and_depth(impl, dim, couplings, hidden, depth, seed):
+    """Every configuration down to one coupling (``couplings=1``) of linear nets (``depth=0``) or of
+    one hidden unit (``hidden=1``) builds: coupling k's net maps the side it passes through (the
+    even indices, ceil(D/2) of them, for k = 1, 3, ...) to the other, plus D entries of log_scale;
+    the model is a bijection with logdet sum(log_scale)."""
+    n_even, n_odd = (dim + 1) // 2, dim // 2
+    sides = [(n_even, n_odd) if k % 2 == 0 else (n_odd, n_even) for k in range(couplings)]
+    expected = sum(mlp_parameters(a, b, hidden, depth) for a, b in sides) + dim
+    model = impl.NICE(dim, couplings=couplings, hidden=hidden, depth=depth).to(F64)
+    count = sum(p.numel() for p in model.parameters())
+    assert count == expected, (f"NICE({dim}, couplings={couplings}, hidden={hidden}, depth={depth}) has {count} "
+                               f"parameters, expected {expected}")
+    randomize_(model, torch.Generator().manual_seed(seed))
+    x = torch.randn(3, dim, generator=torch.Generator().manual_seed(seed), dtype=F64)
+    z, logdet = model(x)
+    x_back, _ = model.inverse(z)
+    assert_close((x_back - x) / magnitude(x, z), torch.zeros_like(x), kind="roundtrip",
+                 what=f"NICE({dim}, couplings={couplings}, hidden={hidden}, depth={depth}): inverse(forward(x)) = x")
+    assert_close(logdet, model.scaling.log_scale.detach().to(F64).sum().expand(3), kind="logdet",
+                 what="logdet = sum(log_scale)")
+
+
 # ----------------------------------------------------------------------------- sampling
 
 
@@ -162,6 +217,16 @@ def test_sample_latent_is_temperature_times_the_prior_draw(impl, prior, temperat
     scale = magnitude(z1, zt, x1, xt)
     assert_close((zt - temperature * z1).detach() / scale, torch.zeros_like(z1), kind="roundtrip",
                  what=f"latent of sample(temperature={temperature}) = {temperature} * latent of sample(1)")
+
+
+@pytest.mark.parametrize("prior", PRIORS)
+def test_sample_of_zero_draws_is_an_empty_batch_and_a_negative_count_is_rejected(impl, prior, generator):
+    """``n`` counts draws: ``sample(0)`` is the empty batch ``(0, D)``, ``sample(-1)`` a ValueError naming n."""
+    model = small_nice(impl, 6, prior, generator)
+    empty = model.sample(0, generator=generator)
+    assert empty.shape == (0, 6) and empty.dtype == F64, f"sample(0): {tuple(empty.shape)} {empty.dtype}"
+    with pytest.raises(ValueError, match=r"\bn\b"):
+        model.sample(-1, generator=generator)
 
 
 @pytest.mark.parametrize("bad", [0.0, -0.8, math.nan, math.inf])

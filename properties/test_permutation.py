@@ -127,8 +127,27 @@ def test_reversal_alternates_the_interleaved_partition_only_for_even_dim(impl, d
             "odd-index coordinates are never used to shift the even-index ones")
 
 
+def test_permutations_of_one_coordinate_are_the_identity(impl, generator):
+    """D = 1 is a permutation like any other (of {0}): every permutation layer accepts it and
+    leaves x as it is, with logdet 0."""
+    x = torch.randn(3, 1, generator=generator, dtype=F64)
+    layers = {
+        "given": lambda: impl.Permutation(torch.tensor([0])),
+        "reverse": lambda: impl.ReversePermutation(1),
+        "swap_halves": lambda: impl.SwapHalves(1),
+        "random": lambda: impl.RandomPermutation(1, generator=generator),
+    }
+    for kind, make in layers.items():
+        layer = make()
+        for direction, fn in (("forward", layer), ("inverse", layer.inverse)):
+            out, logdet = fn(x)
+            assert torch.equal(out, x), f"{kind}.{direction} of a single coordinate changed it: {out} != {x}"
+            assert logdet.shape == (3,) and bool((logdet == 0).all()), f"{kind}.{direction}: logdet {logdet}"
+
+
 def test_permutation_rejects_bad_input(impl):
-    for bad in (torch.tensor([0, 1, 1]), torch.tensor([1, 2, 3]), torch.tensor([[0, 1], [1, 0]])):
+    for bad in (torch.tensor([0, 1, 1]), torch.tensor([1, 2, 3]), torch.tensor([[0, 1], [1, 0]]),
+                torch.tensor([], dtype=torch.int64)):
         with pytest.raises(ValueError, match=r"\bpermutation\b"):
             impl.Permutation(bad)
     layer = impl.ReversePermutation(6)

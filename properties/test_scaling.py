@@ -86,6 +86,22 @@ def test_scaling_with_a_standard_prior_is_a_prior_with_std_exp_minus_log_scale(i
                  what="the seed's s_i = exp(log_scale_i) = 1/sigma_i")
 
 
+def test_scaling_accepts_an_unbatched_vector(impl, generator):
+    """Batch rank 0: an ``h`` of shape ``(D,)`` gives ``z`` of shape ``(D,)`` and a 0-d logdet."""
+    layer = randomize_(impl.Scaling(7).to(F64), generator)
+    s = layer.log_scale.detach().to(F64)
+    h = torch.randn(7, generator=generator, dtype=F64)
+    z, logdet = layer(h)
+    assert z.shape == (7,) and logdet.shape == (), f"forward: {tuple(z.shape)}, logdet {tuple(logdet.shape)}"
+    assert_close(z, h * torch.exp(s), kind="elementwise", what="unbatched forward: z = h * exp(log_scale)")
+    assert_close(logdet, s.sum(), kind="logdet", what="unbatched forward logdet = sum(log_scale)")
+    back, inv_logdet = layer.inverse(z)
+    assert back.shape == (7,) and inv_logdet.shape == (), (
+        f"inverse: {tuple(back.shape)}, logdet {tuple(inv_logdet.shape)}")
+    assert_close(back, h, kind="roundtrip", what="unbatched round trip")
+    assert_close(inv_logdet, -s.sum(), kind="logdet", what="unbatched inverse logdet = -sum(log_scale)")
+
+
 def test_a_zero_scale_is_not_a_bijection(impl):
     """Seed 003 (尺度变换层) asks only that the scales be "各个元素非负" (non-negative). A zero scale,
     s_i = exp(log_scale_i) = 0, maps points that differ in coordinate i to the same z and has
