@@ -8,6 +8,8 @@ integrates to 1 (K = 2 by ``quad`` in the coordinate s = logit(y_1), dy_1 = y_1 
 adaptive ``quad`` over y_1 around a vectorised Gauss-Legendre ``fixed_quad`` over the segment
 y_2 + y_3 = 1 - y_1, at integer tau, where the integrand is analytic on the closed triangle), and for
 K = 2 the law of y_1 is ``P(y_1 <= x) = sigmoid(tau logit(x) - (l_1 - l_2))``, so P(y_1 > 1/2) = p_1.
+A tensor tau broadcastable to ``(*batch, 1)`` gives each row its temperature; a point with an entry
+``<= 0`` has log density -inf, and masking such points out leaves finite gradients.
 
 Reference: ``reference/concrete.py``; Maddison et al. 2017, arXiv:1611.00712, eq. (6) and Appendix C.
 """
@@ -41,12 +43,24 @@ def _product_form(y: torch.Tensor, logits: torch.Tensor, tau: float) -> torch.Te
     return torch.log(num / den)
 
 
-def _log_space_oracle(y: np.ndarray, logits: np.ndarray, tau: float) -> np.ndarray:
-    """The same log density in numpy float64 with scipy's logsumexp, for extreme y."""
+def _log_space_oracle(y: np.ndarray, logits: np.ndarray, tau: float | np.ndarray) -> np.ndarray:
+    """The same log density in numpy float64 with scipy's logsumexp, for extreme y; ``tau`` a number
+    or an array broadcastable to ``(*batch, 1)`` (one temperature per row)."""
     k = y.shape[-1]
+    tau = np.asarray(tau, dtype=np.float64)
+    tau = tau.reshape(1) if tau.ndim == 0 else tau  # (*batch, 1)
     log_y = np.log(y)
-    return (special.gammaln(k) + (k - 1) * math.log(tau) + np.sum(logits - (tau + 1) * log_y, axis=-1)
+    return (special.gammaln(k) + (k - 1) * np.log(tau[..., 0]) + np.sum(logits - (tau + 1) * log_y, axis=-1)
             - k * special.logsumexp(logits - tau * log_y, axis=-1))
+
+
+def _torch_log_density(y: torch.Tensor, logits: torch.Tensor, tau: torch.Tensor) -> torch.Tensor:
+    """The log-space formula in torch float64 (differentiable), ``tau`` of shape ``(*batch, 1)``,
+    for interior points only: the gradient oracle."""
+    k = y.shape[-1]
+    log_y = torch.log(y)
+    return (math.lgamma(k) + (k - 1) * torch.log(tau[..., 0]) + torch.sum(logits - (tau + 1) * log_y, dim=-1)
+            - k * torch.logsumexp(logits - tau * log_y, dim=-1))
 
 
 def _simplex_points(data: st.DataObject, shape: tuple[int, ...], floor: float) -> torch.Tensor:
@@ -88,6 +102,95 @@ def test_invariant_to_shifting_the_logits(impl, data) -> None:
     tau = data.draw(log_uniform(0.1, 5.0))
     assert_close(impl.concrete_log_prob(y, logits + c, tau), _product_form(y, logits, tau),
                  kind="concrete_log_density", what=f"log density with logits + {c} (tau={tau})")
+
+
+def _tensor_taus(tau: torch.Tensor) -> list[torch.Tensor]:
+    """From temperatures ``(*batch, 1)``: every tensor-tau shape broadcastable to ``(*batch, 1)`` that
+    this suite checks, 0-d, ``(1,)`` and ``(*batch[i:], 1)`` for each suffix of the batch (the first
+    row of the dropped leading axes)."""
+    batch_rank = tau.dim() - 1
+    return [tau.reshape(-1)[0], tau.reshape(-1)[:1]] + [tau[(0,) * i] for i in range(batch_rank)]
+
+
+@pytest.mark.parametrize("batch", [(), (4,), (2, 3)], ids=str)
+@given(data=st.data())
+def test_tensor_tau_gives_each_row_its_own_temperature(impl, batch, data) -> None:
+    """``tau`` may be a tensor broadcastable to ``(*batch, 1)``: 0-d, ``(1,)``, ``(*batch, 1)`` or a
+    suffix of it. The result has shape ``(*batch)`` (never ``(*batch, 1)`` or ``(*batch, *batch)``),
+    and row b is the log density at temperature ``tau[b]``; the trailing 1 is squeezed, not another
+    axis."""
+    k = data.draw(st.integers(2, 5))
+    logits = data.draw(gst.tensors(batch + (k,), dtype=torch.float64, min_value=-5, max_value=5))
+    y = _simplex_points(data, batch + (k,), 1e-3)
+    taus = 10.0 ** data.draw(gst.tensors(batch + (1,), dtype=torch.float64, min_value=-1.0, max_value=0.7))
+    for tau in _tensor_taus(taus):  # temperatures in [0.1, 5], below and above 1
+        tau_shape = tuple(tau.shape)
+        got = impl.concrete_log_prob(y, logits, tau)
+        assert tuple(got.shape) == batch, f"tau.shape={tau_shape}: result shape {tuple(got.shape)} != batch {batch}"
+        expected = _log_space_oracle(y.numpy(), logits.numpy(), tau.numpy())
+        assert_close(got, torch.from_numpy(np.asarray(expected)), kind="concrete_log_density",
+                     what=f"log density with a tensor tau of shape {tau_shape}, batch {batch}")
+
+
+# ------------------------------------------------------------------ the boundary of the simplex
+
+
+@given(data=st.data())
+def test_points_with_a_zero_or_negative_entry_have_log_density_neg_inf(impl, data) -> None:
+    """The support is the open simplex: a point with an entry exactly 0 (a float32 sample whose small
+    coordinates underflowed) or below 0 has density 0, log density -inf, while the interior rows of
+    the same batch keep their finite values."""
+    dtype = data.draw(gst.float_dtypes())
+    b, k = data.draw(st.integers(2, 6)), data.draw(st.integers(2, 5))
+    logits = data.draw(gst.tensors((b, k), dtype=torch.float64, min_value=-5, max_value=5))
+    y = _simplex_points(data, (b, k), 1e-3)
+    off = torch.tensor(data.draw(st.lists(st.booleans(), min_size=b, max_size=b)))
+    off[0] = True
+    rows = torch.arange(b)[off]
+    cols = torch.tensor(data.draw(st.lists(st.integers(0, k - 1), min_size=b, max_size=b)))[off]
+    entries = data.draw(st.lists(st.sampled_from([0.0, -0.0, -1e-3, -0.5]), min_size=b, max_size=b))
+    y[rows, cols] = 0.0
+    y = y / y.sum(dim=-1, keepdim=True)  # the other entries sum to 1
+    y[rows, cols] = torch.tensor(entries, dtype=torch.float64)[off]
+    tau = data.draw(log_uniform(0.1, 5.0))
+    got = impl.concrete_log_prob(y.to(dtype), logits.to(dtype), tau)
+    assert bool(torch.isneginf(got[off]).all()), (
+        f"tau={tau}: points with an entry <= 0 must give -inf, got {got[off].tolist()} at {y[off].tolist()}")
+    inside = ~off
+    if bool(inside.any()):
+        y_in, l_in = y.to(dtype)[inside].double().numpy(), logits.to(dtype)[inside].double().numpy()
+        expected = _log_space_oracle(y_in, l_in, tau)
+        assert_close(got[inside], torch.from_numpy(np.asarray(expected)), kind="concrete_log_density",
+                     what=f"interior rows next to boundary points (tau={tau})")
+
+
+@given(data=st.data())
+def test_masking_out_boundary_points_leaves_finite_gradients(impl, data) -> None:
+    """``torch.where(isfinite(log_p), log_p, 0).sum()`` over a batch with boundary points (an entry
+    exactly 0: log density -inf) has a finite gradient in y, logits and a tensor tau: zero from the
+    boundary rows (no ``0 · inf = NaN`` leaks through the masked branch), and for the interior rows the
+    gradient of the log-space formula, by autograd of a float64 oracle written here."""
+    b, k = data.draw(st.integers(2, 5)), data.draw(st.integers(2, 5))
+    logits = data.draw(gst.tensors((b, k), dtype=torch.float64, min_value=-5, max_value=5))
+    y = _simplex_points(data, (b, k), 1e-3)
+    off = torch.tensor(data.draw(st.lists(st.booleans(), min_size=b, max_size=b)))
+    off[0], off[-1] = True, False
+    col = data.draw(st.integers(0, k - 1))
+    y[off, col] = 0.0
+    y[off] = y[off] / y[off].sum(dim=-1, keepdim=True)
+    tau = 10.0 ** data.draw(gst.tensors((b, 1), dtype=torch.float64, min_value=-1.0, max_value=0.7))
+    inputs = [t.clone().requires_grad_(True) for t in (y, logits, tau)]
+    log_p = impl.concrete_log_prob(*inputs)
+    assert bool(torch.isneginf(log_p[off]).all()), f"boundary rows must be -inf: {log_p.tolist()}"
+    grads = torch.autograd.grad(torch.where(torch.isfinite(log_p), log_p, 0.0).sum(), inputs, allow_unused=True)
+    inside = ~off
+    oracle_in = [t[inside].clone().requires_grad_(True) for t in (y, logits, tau)]
+    expected = torch.autograd.grad(_torch_log_density(*oracle_in).sum(), oracle_in)
+    for name, grad, exp in zip(("y", "logits", "tau"), grads, expected):
+        assert grad is not None, f"no gradient reaches {name}"
+        assert bool(torch.isfinite(grad).all()), f"d/d{name} is not finite with boundary rows masked out: {grad}"
+        assert bool((grad[off] == 0).all()), f"boundary rows (log density -inf) give d/d{name} = {grad[off]}"
+        assert_close(grad[inside], exp, kind="gradient", what=f"d/d{name} of the interior rows' log densities")
 
 
 # ------------------------------------------------------------------ normalisation by quadrature

@@ -45,6 +45,41 @@ def test_concrete_log_prob_rejects_a_bad_tau(impl, tau) -> None:
         impl.concrete_log_prob(_y(), LOGITS, tau)
 
 
+def _bad_tensor_taus() -> list:
+    """Tensor temperatures ``(2, 1)`` with one bad entry (the other row's 0.5 is fine), and an empty one."""
+    cases = [pytest.param(torch.tensor([[0.5], [bad]], dtype=torch.float64), id=f"tensor-{bad}") for bad in BAD_TAUS]
+    return cases + [pytest.param(torch.ones(0, dtype=torch.float64), id="tensor-empty")]
+
+
+@pytest.mark.parametrize("tau", _bad_tensor_taus())
+def test_gumbel_softmax_rejects_a_tensor_tau_with_a_bad_entry(impl, tau) -> None:
+    """A tensor temperature is checked entry by entry: one zero, negative, NaN or infinite row is an
+    error naming tau (a 0 row would otherwise divide by zero), and so is a tensor with no entry."""
+    with pytest.raises(ValueError, match="tau"):
+        impl.gumbel_softmax(LOGITS, tau, generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.parametrize("tau", _bad_tensor_taus())
+def test_concrete_log_prob_rejects_a_tensor_tau_with_a_bad_entry(impl, tau) -> None:
+    with pytest.raises(ValueError, match="tau"):
+        impl.concrete_log_prob(_y(), LOGITS, tau)
+
+
+@pytest.mark.parametrize("shape", [(2,), (3, 1), (4, 2, 1)], ids=["(B,) without the 1", "(3, 1) for B=2", "(4, B, 1)"])
+def test_gumbel_softmax_rejects_a_tau_that_does_not_broadcast_to_batch_by_one(impl, shape) -> None:
+    """Logits ``(2, 3)`` take a tau broadcastable to ``(2, 1)``; ``(2,)`` (the trailing 1 forgotten),
+    ``(3, 1)`` and ``(4, 2, 1)`` (which would add a batch axis) are errors naming tau."""
+    with pytest.raises(ValueError, match="tau"):
+        impl.gumbel_softmax(LOGITS, torch.full(shape, 0.5, dtype=torch.float64),
+                            generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.parametrize("shape", [(-1,), (3, -2)], ids=str)
+def test_sample_gumbel_rejects_a_negative_side(impl, shape) -> None:
+    with pytest.raises(ValueError, match="shape"):
+        impl.sample_gumbel(shape, generator=torch.Generator().manual_seed(0))
+
+
 @pytest.mark.parametrize("logits", _bad_logits())
 def test_gumbel_softmax_rejects_bad_logits(impl, logits) -> None:
     with pytest.raises(ValueError, match="logits"):

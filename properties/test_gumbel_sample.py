@@ -1,11 +1,14 @@
-r"""Properties of ``sample_gumbel`` and ``gumbel_max``: shapes, dtypes, devices, finiteness, -inf
-logits, generator determinism, independent rows.
+r"""Properties of ``sample_gumbel`` and ``gumbel_max``: shapes (empty ones included), dtypes, devices,
+finiteness (also with a generator that draws only u = 0), -inf logits, generator determinism,
+independent rows.
 
 The distributions themselves are checked in ``statistical/test_gumbel_*.py``. Reference:
 ``reference/gumbel.py``; seed 000, "引入 Gumbel Max".
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 import torch
@@ -45,6 +48,42 @@ def test_every_draw_is_finite_at_every_dtype(impl, generator, dtype) -> None:
     bad = int((~torch.isfinite(g)).sum())
     record(dtype=str(dtype), non_finite=bad, max=float(g.float().max()), min=float(g.float().min()))
     assert bad == 0, f"{bad} of 2**18 {dtype} Gumbel draws are not finite"
+
+
+@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 2, 5)], ids=str)
+def test_sample_gumbel_with_a_zero_side_is_empty(impl, generator, shape) -> None:
+    """A side of 0 is a valid shape (an empty batch): the result is an empty tensor of that shape and
+    dtype, not an error (only a negative side is one)."""
+    g = impl.sample_gumbel(shape, generator=generator, dtype=torch.float32)
+    assert tuple(g.shape) == shape and g.dtype == torch.float32, f"shape {tuple(g.shape)}, dtype {g.dtype}"
+
+
+def _zero_generator() -> torch.Generator:
+    """A CPU generator all of whose draws are 0: its Mersenne Twister state words (624 uint64 slots
+    after the int64 seed, two int32 and the uint64 position of ``CPUGeneratorImplState``) set to 0,
+    a fixed point of the twist, through ``Generator.set_state``. Every ``torch.rand`` is then u = 0."""
+    gen = torch.Generator().manual_seed(0)
+    state = gen.get_state()
+    state[24 : 24 + 624 * 8] = 0
+    gen.set_state(state)
+    return gen
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=str)
+def test_a_generator_whose_uniforms_are_all_zero_still_gives_finite_draws(impl, dtype) -> None:
+    """The guard on u = 0 (probability 2**-53 per float64 draw, so never seen by chance): with a
+    generator that draws only u = 0, -log(-log u) would be -inf; the contract's draws are finite,
+    and gumbel_max, whose noise is then equal in every class, never picks a -inf logit."""
+    u = torch.rand(64, dtype=torch.float64, generator=_zero_generator())
+    assert bool((u == 0).all()), f"test setup: the zeroed generator state drew {u[:4].tolist()}, not 0"
+    g = impl.sample_gumbel((64,), generator=_zero_generator(), dtype=dtype)
+    record(dtype=str(dtype), draws=g[:4].tolist())
+    bad = int((~torch.isfinite(g)).sum())
+    assert bad == 0, f"{bad} of 64 {dtype} draws at u = 0 are not finite: {g[:4].tolist()}"
+    logits = torch.tensor([[-math.inf, 0.3, 1.0], [0.5, -math.inf, 0.0]], dtype=torch.float64)
+    idx = impl.gumbel_max(logits, generator=_zero_generator())
+    assert not bool(torch.isneginf(logits.gather(-1, idx.unsqueeze(-1))).any()), (
+        f"gumbel_max picked a -inf logit (classes {idx.tolist()}) from a generator whose uniforms are 0")
 
 
 def test_same_seed_same_draws_different_seed_different_draws(impl, make_generator) -> None:
