@@ -14,6 +14,8 @@ SOURCE = ("MaximeRobeyns/bayesian_flow_networks#1: gamma * (1 - gamma), a varian
 
 class LinearGaussian(_LinearGaussian):
     def sample(self, n: int, *, generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
+        if n < 0:
+            raise ValueError(f"n={n} must be non-negative")
         opts = dict(dtype=self.weight.dtype, device=self.weight.device, generator=generator)
         z = torch.randn(n, self.dim_z, **opts)
         noise = torch.randn(n, self.dim_x, **opts)

@@ -11,7 +11,7 @@ from reference import *  # noqa: F401,F403
 from reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
-CAUGHT_BY = "properties/test_concrete.py::test_k2_density_integrates_to_one"
+CAUGHT_BY = "properties/test_concrete.py::test_masking_out_boundary_points_leaves_finite_gradients"
 SOURCE = "tensorflow/probability#705 and #1738, pytorch/pytorch#18254 (inf/NaN Concrete log densities at small temperature); eq. (6) of Maddison et al. transcribed literally"
 
 
@@ -19,6 +19,7 @@ def concrete_log_prob(y: Tensor, logits: Tensor, tau: float) -> Tensor:
     y, logits, tau, _ = _concrete_inputs(y, logits, tau)
     k = y.shape[-1]
     alpha = torch.exp(logits)  # BUG: eq. (6) with its powers formed, not in log space
-    num = math.factorial(k - 1) * tau ** (k - 1) * torch.prod(alpha * y ** (-tau - 1), dim=-1)
+    tau_row = tau.squeeze(-1) if isinstance(tau, Tensor) else tau  # (*batch,): one temperature per row
+    num = math.factorial(k - 1) * tau_row ** (k - 1) * torch.prod(alpha * y ** (-tau - 1), dim=-1)
     den = torch.sum(alpha * y ** (-tau), dim=-1) ** k
-    return torch.log(num / den)
+    return torch.where((y > 0).all(dim=-1), torch.log(num / den), -torch.inf)  # -inf off the simplex, as the reference
