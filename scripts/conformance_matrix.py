@@ -116,6 +116,25 @@ VERDICTS: tuple[Verdict, ...] = (
         "# ValueError: Expected parameter loc (Tensor of shape (2, 3)) of distribution Normal(...) ...",
     ),
     Verdict(
+        r"test_reparameterize_and_log_normal_reject_an_infinite_logvar_naming_it"
+        r"|test_kl_normal(_std)?_rejects_an_infinite_logvar_naming_it"
+        r"|test_reparameterize_rejects_(a_0d_argument_naming_it|an_event_dimension_that_differs_from_mu"
+        r"|nan_noise_naming_eps)",
+        ("adapters.torch_builtins",),
+        "torch accepts infinite variances, 0-d parameters, any broadcastable shapes and unchecked noise",
+        CONVENTION,
+        "`Normal` validates `scale > 0`, which `exp(+inf / 2) = inf` satisfies, so an infinite "
+        "`logvar` is accepted and the closed-form KL comes out NaN (inf − inf; the true value is +inf); "
+        "`logvar = -inf` gives `scale = 0`, rejected with a message naming `scale`. The "
+        "reparameterization `mu + exp(logvar / 2) * eps` is plain tensor arithmetic: 0-d arguments, a "
+        "logvar or eps whose event dimension broadcasts against mu's, and NaN noise all go through. "
+        "The contract asks for `ValueError` naming the argument in each case; torch's convention is to "
+        "broadcast and compute.",
+        "import torch, adapters.torch_builtins as tb\n"
+        "tb.kl_normal_std(torch.zeros(1, 2), torch.tensor([[float('inf'), 0.]]))   # tensor([nan])\n"
+        "tb.reparameterize(torch.zeros(2, 3), torch.zeros(2, 1), torch.ones(2, 3)).shape  # (2, 3): K=1 broadcast",
+    ),
+    Verdict(
         r"test_shapes_that_do_not_fit_raise_value_error|test_kls_reject_shapes_that_do_not_fit",
         ("adapters.torch_builtins",),
         "torch broadcasts mismatched shapes, and raises `RuntimeError` when it cannot",
@@ -140,7 +159,9 @@ VERDICTS: tuple[Verdict, ...] = (
         "# tensor([0.6931, nan]): no error",
     ),
     Verdict(
-        r"test_gumbel_softmax_rejects_a_bad_tau|test_gumbel_softmax_rejects_bad_logits",
+        r"test_gumbel_softmax_rejects_a_bad_tau|test_gumbel_softmax_rejects_bad_logits"
+        r"|test_gumbel_softmax_rejects_a_tensor_tau_with_a_bad_entry"
+        r"|test_gumbel_softmax_rejects_a_tau_that_does_not_broadcast_to_batch_by_one",
         ("adapters.torch_builtins",),
         "`F.gumbel_softmax` validates neither `tau` nor `logits` (and its docstring admits tau = 0)",
         CONVENTION,
@@ -155,7 +176,7 @@ VERDICTS: tuple[Verdict, ...] = (
         "F.gumbel_softmax(l, tau=-1.0)   # a valid-looking sample that favours the smallest logit",
     ),
     Verdict(
-        r"test_concrete_log_prob_rejects_a_bad_tau",
+        r"test_concrete_log_prob_rejects_a_bad_tau|test_concrete_log_prob_rejects_a_tensor_tau_with_a_bad_entry",
         ("adapters.torch_builtins",),
         "`RelaxedOneHotCategorical` does not validate its temperature",
         DEFECT,
@@ -170,7 +191,9 @@ VERDICTS: tuple[Verdict, ...] = (
         "d.log_prob(torch.tensor([0.2, 0.3, 0.5]))   # tensor(nan)",
     ),
     Verdict(
-        r"test_concrete.py::(test_log_density_of_its_own_float32_samples_is_never_nan|test_k2_)",
+        r"test_concrete.py::(test_log_density_of_its_own_float32_samples_is_never_nan|test_k2_"
+        r"|test_points_with_a_zero_or_negative_entry_have_log_density_neg_inf"
+        r"|test_masking_out_boundary_points_leaves_finite_gradients)",
         ("adapters.torch_builtins",),
         "`RelaxedOneHotCategorical.log_prob` is NaN at points of the simplex's boundary, its own float32 samples among them (candidate 2)",
         DEFECT,
@@ -185,6 +208,77 @@ VERDICTS: tuple[Verdict, ...] = (
         "d = RelaxedOneHotCategorical(torch.tensor(1.0, dtype=torch.float64),\n"
         "                             logits=torch.tensor([0.7, -0.4], dtype=torch.float64))\n"
         "d.log_prob(torch.tensor([1.0, 0.0], dtype=torch.float64))   # tensor(nan): y is on the simplex, validation passes",
+    ),
+    Verdict(
+        r"test_concrete.py::test_tensor_tau_gives_each_row_its_own_temperature",
+        ("adapters.torch_builtins",),
+        "`RelaxedOneHotCategorical.log_prob` works with a scalar temperature only",
+        DEFECT,
+        "The contract lets tau be a tensor broadcastable to `(*batch, 1)`, one temperature per row. "
+        "torch's `ExpRelaxedCategorical.log_prob` multiplies the `(*batch, K)` value by the temperature "
+        "and adds a log-normaliser of the temperature's own shape: a `(*batch, 1)` temperature gives a "
+        "silently wrong `(*batch, *batch)` result, a `(*batch,)` one a `RuntimeError` (its shape meets "
+        "K). The distribution takes a tensor temperature and neither rejects nor documents a batched "
+        "one.",
+        "import torch\n"
+        "from torch.distributions import RelaxedOneHotCategorical\n"
+        "tau = torch.full((4, 1), 0.5)\n"
+        "RelaxedOneHotCategorical(tau, logits=torch.zeros(4, 2)).log_prob(torch.full((4, 2), 0.5)).shape"
+        "   # torch.Size([4, 4]), not (4,)",
+    ),
+    Verdict(
+        r"test_sample_gumbel_rejects_a_negative_side",
+        ("adapters.torch_builtins",),
+        "a negative size reaches `torch.rand`, which raises `RuntimeError`",
+        CONVENTION,
+        "torch's factories reject a negative dimension with `RuntimeError` (\"Trying to create tensor "
+        "with negative dimension\"); the contract asks for `ValueError` naming `shape`.",
+        "import adapters.torch_builtins as tb\n"
+        "tb.sample_gumbel((-1,))   # RuntimeError: Trying to create tensor with negative dimension -1: [-1]",
+    ),
+    Verdict(
+        r"test_a_generator_whose_uniforms_are_all_zero_still_gives_finite_draws",
+        ("adapters.torch_builtins",),
+        "`torch.multinomial` maps a uniform of exactly 0 to category 0 even when its probability is 0",
+        DEFECT,
+        "The check zeroes a CPU generator's Mersenne Twister state (through `Generator.set_state`), so "
+        "every uniform it draws is exactly 0. `Gumbel(0, 1).icdf` clamps u to `finfo.tiny` and stays "
+        "finite, but `Categorical.sample`'s `torch.multinomial` then returns category 0 for probabilities "
+        "`[0, 1]`: an impossible class. The inverse-CDF search takes the first category whose cumulative "
+        "probability is >= u, and 0 >= 0. With a real generator u = 0 is too rare to observe (none in "
+        "1e8 draws here), so this is a latent boundary defect, not one a user will meet; the fix is a "
+        "strict comparison (or u in (0, 1]).",
+        "import torch\n"
+        "g = torch.Generator().manual_seed(0)\n"
+        "s = g.get_state(); s[24:24 + 624 * 8] = 0; g.set_state(s)   # every uniform is now 0\n"
+        "torch.multinomial(torch.tensor([0.0, 1.0]), 4, replacement=True, generator=g)   # tensor([0, 0, 0, 0])",
+    ),
+    Verdict(
+        r"test_gradient_in_a_tensor_tau_is_the_closed_form_and_finite",
+        ("adapters.torch_builtins",),
+        "`F.gumbel_softmax`'s gradient in a tensor `tau` is NaN when a logit is -inf",
+        DEFECT,
+        "`F.gumbel_softmax` divides `(logits + gumbels) / tau` elementwise; for a -inf logit the quotient "
+        "is -inf and its derivative in tau, `-(l + g) / tau^2 = +inf`, times the softmax's zero upstream "
+        "gradient is NaN, which the sum over classes spreads into tau's gradient. A learned temperature "
+        "with masked (-inf) logits therefore gets a NaN gradient. The value is right; dividing only the "
+        "finite entries (or masking after the division) fixes the gradient.",
+        "import torch, torch.nn.functional as F\n"
+        "tau = torch.tensor([[0.5]], dtype=torch.float64, requires_grad=True)\n"
+        "y = F.gumbel_softmax(torch.tensor([[0.0, -float('inf'), 1.0]], dtype=torch.float64), tau=tau)\n"
+        "y[..., 0].sum().backward(); tau.grad   # tensor([[nan]])",
+    ),
+    Verdict(
+        r"test_huge_finite_logits_give_a_finite_sample_at_every_tau",
+        ("adapters.torch_builtins",),
+        "`F.gumbel_softmax` overflows to NaN when `logits / tau` exceeds the float range",
+        DEFECT,
+        "`F.gumbel_softmax` divides by tau before the softmax subtracts its maximum, so a finite logit "
+        "of 1e37 at tau = 0.01 in float32 becomes inf, and the softmax's `inf - inf` is NaN. Subtracting "
+        "the row maximum of `logits + gumbels` before dividing (softmax is shift-invariant) keeps every "
+        "finite input finite. Only extreme logit / temperature ratios reach it.",
+        "import torch, torch.nn.functional as F\n"
+        "F.gumbel_softmax(torch.tensor([[1e37, 0.0]]), tau=0.01)   # tensor([[nan, nan]])",
     ),
     Verdict(
         r"test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties",
