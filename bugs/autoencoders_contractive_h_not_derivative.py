@@ -6,8 +6,9 @@ from torch.nn import functional as F
 
 AREA = "autoencoders"
 CAUGHT_BY = "properties/test_contractive_penalty.py::test_contractive_penalty_is_squared_frobenius_norm_of_jacobian"
-SOURCE = ("plausible: the Jacobian of sigmoid(Wx + b) is diag(h(1-h)) W; using the layer output h "
-          "(what a forward hook returns) in place of sigma'(z) = h(1-h)")
+SOURCE = ("analogue: avijit9/Contractive_Autoencoder_in_Pytorch#2 (the CAE penalty is incorrect for"
+          " any non-sigmoid activation: the closed form uses h(1 - h), the sigmoid's derivative, "
+          "for a ReLU encoder); the Jacobian of sigmoid(Wx + b) is diag(h(1 - h)) W")
 
 
 def contractive_penalty(x, weight, bias):

@@ -6,8 +6,9 @@ from torch.nn import functional as F
 AREA = "autoencoders"
 CAUGHT_BY = ("properties/test_corruptions_denoising.py::"
              "test_denoising_loss_feeds_the_noisy_input_and_targets_the_clean_one")
-SOURCE = ("plausible: `criterion(model(x_noisy), x_noisy)` — seed 001 fits (x_train_noisy, x_train); a "
-          "training loop that reuses the input tensor as the target reconstructs the noise")
+SOURCE = ("aapatel09/handson-unsupervised-learning#6 (Denoising Autoencoders target label: "
+          "fit(x=noisy, y=noisy)); pkmital/tensorflow_tutorials#21 (the denoising cost computed "
+          "against the noisy input; 'sorry, yes, fixed'); seed 001 fits (x_train_noisy, x_train)")
 
 
 def denoising_loss(reconstruct, x, x_noisy):

@@ -6,8 +6,8 @@ import torch
 AREA = "autoencoders"
 CAUGHT_BY = ("properties/test_corruptions_gaussian.py::"
              "test_gaussian_noise_respects_clip_and_is_the_clamp_of_the_unclipped_draw")
-SOURCE = ("plausible: PyTorch ports of seed 001's denoiser often write `x + 0.5 * torch.randn_like(x)` "
-          "and drop the np.clip line, feeding values outside the data range")
+SOURCE = ("GarrickZ2/Image-Denoising#2 (clip noise bounds to 0~1); seed 001 clips: x_noisy = "
+          "np.clip(x + 0.5 * noise, 0., 1.)")
 
 
 def gaussian_noise(x, std, *, clip=(0.0, 1.0), generator=None):

@@ -5,8 +5,8 @@ import torch
 
 AREA = "autoencoders"
 CAUGHT_BY = "properties/test_corruptions_gaussian.py::test_gaussian_noise_has_standard_deviation_std"
-SOURCE = ("plausible: the one-letter slip `torch.rand_like` for `torch.randn_like` (seed 001 uses "
-          "np.random.normal); the noise is then non-negative with mean std/2 and variance std^2/12")
+SOURCE = ("toshikwa/slac.pytorch#5, fixed by #6 (torch.rand_like, uniform on [0, 1), where the "
+          "model samples Gaussian noise); zhuangdizhu/FedGen#10 (torch.rand where N(0, I) is meant)")
 
 
 def gaussian_noise(x, std, *, clip=(0.0, 1.0), generator=None):

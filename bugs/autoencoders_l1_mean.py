@@ -3,9 +3,10 @@ from reference import *  # noqa: F401,F403
 
 AREA = "autoencoders"
 CAUGHT_BY = "properties/test_sparse_l1.py::test_l1_activity_penalty_is_weight_times_sum_of_abs"
-SOURCE = ("plausible: PyTorch ports of seed 001's sparse autoencoder commonly write "
-          "`l1 * torch.mean(torch.abs(code))`, which divides Keras' penalty (sum over units of the batch "
-          "mean) by the code size, 32")
+SOURCE = ("code listings l1_lambda * torch.mean(torch.abs(encoded)) in Alex-Bishka/ml-fun (mnist-"
+          "mech-interp/SAE-ception/models_and_data/sae.py) and IdaCy/neuron_identify "
+          "(src/autoencoder.py): a mean over the code units where Keras' activity regulariser sums "
+          "them (keras-team/keras#1618)")
 
 
 def l1_activity_penalty(h, weight):

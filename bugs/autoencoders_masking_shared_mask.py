@@ -5,8 +5,8 @@ import torch
 
 AREA = "autoencoders"
 CAUGHT_BY = "properties/test_corruptions_masking.py::test_masking_noise_masks_are_independent_across_examples"
-SOURCE = ("plausible: drawing the permutation once, `idx = torch.randperm(D)[:k]; x[:, idx] = 0`, "
-          "masks the same pixels of every image in the batch")
+SOURCE = ("analogue: clab/dynet#812 (draw LSTM dropout masks per sentence, not per minibatch: one "
+          "mask was shared by every sentence of the batch)")
 
 
 def masking_noise(x, fraction, *, generator=None):

@@ -6,8 +6,9 @@ import torch
 AREA = "autoencoders"
 CAUGHT_BY = ("properties/test_corruptions_masking.py::"
              "test_masking_noise_zeroes_exactly_round_fraction_d_and_keeps_the_rest")
-SOURCE = ("plausible: `n_masked = int(corruption_level * n_features)` is the usual way of writing the "
-          "count, and truncates (0.3 * 5 = 1.5 -> 1, and 0.7 * 10 = 6.999... -> 6)")
+SOURCE = ("analogue: nathanmarlor/foxess_modbus#375 (Round rather than truncating number values: "
+          "int(6.6 * 10) = 65); n_masked = int(corruption_level * n_features) truncates the same "
+          "way (0.7 * 10 = 6.999... -> 6)")
 
 
 def masking_noise(x, fraction, *, generator=None):

@@ -9,7 +9,9 @@ from reference import nice as _nice
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_nice.py::test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian"
-SOURCE = "plausible: the seed's own loss (eq. (15), '~' up to constants) and Keras NICE ports omit it"
+SOURCE = ("gathierry/FastFlow#18 (why loss is negative?: the flow's Gaussian NLL drops the D/2 "
+          "log(2 pi) constant, so the reported loss is below the true NLL); the seed's own loss "
+          "(eq. (15), '~' up to constants)")
 
 
 class NICE(_nice.NICE):

@@ -10,7 +10,10 @@ from reference import permutations as _permutations
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"
-SOURCE = "plausible: inverting a shuffle with the shuffle itself; correct for every involution it is tested on"
+SOURCE = ("analogue: BVLC/caffe#3188, fixed by #3290 (deprocess re-applied channel_swap instead of "
+          "its inverse, np.argsort; 'only works when the permutation is of order 2'); "
+          "nntrainer/nntrainer#1743 (the permute layer's backward used direction instead of "
+          "reverse_direction)")
 
 
 class RandomPermutation(_permutations.RandomPermutation):

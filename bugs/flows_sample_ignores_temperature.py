@@ -6,7 +6,8 @@ from reference import nice as _nice
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_nice.py::test_sample_latent_is_temperature_times_the_prior_draw"
-SOURCE = "plausible: a temperature keyword threaded through the API but never applied to the noise"
+SOURCE = ("NVlabs/NVAE#55 (fix: NormalDecoder.sample ignores its temperature argument: sample(self,"
+          " t=1.) never uses t)")
 
 
 class NICE(_nice.NICE):

@@ -9,7 +9,9 @@ from reference import nice as _nice
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_nice.py::test_sample_latent_is_temperature_times_the_prior_draw"
-SOURCE = "plausible: N(0, T) read as variance T (torch.normal takes a std); variance/std swaps are a classic"
+SOURCE = ("astro-informatics/harmonic#328 (one flow's base distribution takes the temperature T as "
+          "a standard deviation, scale_diag=T, another as a variance, covariance=I*T, i.e. a "
+          "standard deviation sqrt(T))")
 
 
 class NICE(_nice.NICE):

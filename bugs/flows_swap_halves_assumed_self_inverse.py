@@ -9,7 +9,10 @@ from reference import permutations as _permutations
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"
-SOURCE = "plausible: 'swapping the halves twice is the identity', tested only on even dimensions"
+SOURCE = ("analogue: spinalcordtoolbox/spinalcordtoolbox#503 (code relied on 'the inverse "
+          "permutation for a single swap is the same as the initial permutation' and broke with "
+          "more than one swap); htjb/margarine#74 (Realnvp/Nice odd dim: coupling flows failed for "
+          "odd D through the in_size // 2 split)")
 
 
 class SwapHalves(_permutations.SwapHalves):

@@ -8,8 +8,9 @@ from reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_iwae.py::test_iwae_bound_matches_log_mean_exp"
-SOURCE = ("plausible: code written for log weights laid out (batch, k) (as in YosefLab/scVI-dev#8) "
-          "applied to the contract's (k, batch) layout; correct whenever there is no batch dimension")
+SOURCE = ("analogue: ctallec/world-models#10 (Wrong dimension for pi softmax: log_softmax over the "
+          "batch axis instead of the mixture axis); XavierXiao/Likelihood-Regret#1 (compute_NLL's "
+          "log-mean-exp runs over all flattened importance weights, right only for a batch of one)")
 
 
 def iwae_bound(log_weights: Tensor) -> Tensor:

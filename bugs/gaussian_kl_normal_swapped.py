@@ -7,9 +7,11 @@ from reference.gaussian import check_gaussian
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian_kl.py::test_kl_normal_matches_torch_distributions"
-SOURCE = ("plausible: a helper kl(mu1, logvar1, mu2, logvar2) called with prior and posterior in the "
-          "other order (ladder / hierarchical VAEs, conditional priors); no shape check notices, and "
-          "both orders are >= 0")
+SOURCE = ("openai/spinningup#192 (TRPO: correct the params positions of diagonal gaussian kl "
+          "function: diagonal_gaussian_kl(mu0, log_std0, mu1, log_std1) computed the KL the other "
+          "way round); google-deepmind/rlax#14 (kl argument order flipped for continuous "
+          "distributions); kumar-shridhar/PyTorch-BayesianCNN#28 (KL[p || q] where the ELBO needs "
+          "KL[q || p])")
 
 
 def kl_normal(mu_q: Tensor, logvar_q: Tensor, mu_p: Tensor, logvar_p: Tensor) -> Tensor:

@@ -6,8 +6,10 @@ from reference.gaussian import check_gaussian
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian.py::test_log_normal_matches_torch_distributions"
-SOURCE = ("plausible: the constant dropped 'because it has no gradient'; harmless in a loss, wrong in "
-          "log p(x) estimates, IWAE bounds and bits/dim computed from it")
+SOURCE = ("nanograv/enterprise#405 (Factors of 2pi missing in Likelihood, fixed by #406); Qinyu-"
+          "Allen-Zhao/Arinar#1 (Mistake in log-likelihood calculation?: a Gaussian log-likelihood "
+          "without log(2 pi), so the loss went negative); harmless in a loss, wrong in log p(x) "
+          "estimates, IWAE bounds and bits/dim")
 
 
 def log_normal(x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:

@@ -6,9 +6,8 @@ from reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian.py::test_reparameterize_gradients_flow_to_mu_and_logvar"
-SOURCE = ("plausible: torch.distributions.Normal(mu, std).sample() (computed under no_grad) where "
-          "rsample() is meant (AntixK/PyTorch-VAE#12 asks about the distinction); the encoder then "
-          "learns from the KL alone")
+SOURCE = ("jankrepl/deepdow#106 (Fix rsample bug: Normal(...).sample() where rsample() was meant "
+          "left no gradient path to the parameters)")
 
 
 def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor) -> Tensor:

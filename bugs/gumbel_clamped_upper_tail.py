@@ -13,7 +13,11 @@ from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "statistical/test_gumbel_tail.py::test_upper_tail_beyond_u_clamped_at_one_minus_1e6"
-SOURCE = "plausible: u.clamp(eps, 1 - eps) 'for stability' with eps = 1e-6; torch.distributions.Gumbel does the same with eps = finfo.eps (torch.distributions.utils.clamp_probs), capping float32 draws at 15.94"
+SOURCE = ("yidingjiang/love utils.py (gumbel_sampling draws uniform_(margin, 1 - margin) with "
+          "margin = 1e-4 before -log(-log u): no draw exceeds 9.21); huggingface/candle candle-"
+          "nn/src/sampling.rs (rand_like(1e-7, 0.999): no draw exceeds 6.9); "
+          "torch.distributions.RelaxedOneHotCategorical clamps with clamp_probs (eps = finfo.eps), "
+          "capping float32 draws at 15.94")
 
 
 def sample_gumbel(shape, *, generator=None, dtype=None, device=None):

@@ -12,7 +12,9 @@ from reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F40
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_concrete.py::test_matches_the_product_form"
-SOURCE = "plausible: the normaliser (K-1)! of Maddison et al. eq. (6) omitted; binary-Concrete tests (K = 2) cannot see it"
+SOURCE = ("plausible: the normaliser (K-1)! of Maddison et al. eq. (6) omitted; binary-Concrete "
+          "code such as yidingjiang/love's log_density_concrete (K = 2, where 1! = 1) cannot show "
+          "it, and tests at K = 2 cannot see it")
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float) -> Tensor:

@@ -12,7 +12,9 @@ from reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F40
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_concrete.py::test_matches_the_product_form"
-SOURCE = "plausible: the Jacobian factor tau^(K-1) of the softmax-with-temperature change of variables omitted"
+SOURCE = ("yidingjiang/love utils.py (log_density_concrete returns sum(exp_term) - 2 "
+          "logsumexp(exp_term), the binary (K = 2) Concrete density without its log temp term; it "
+          "cancels in a KL only when both temperatures are equal)")
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float) -> Tensor:

@@ -13,7 +13,9 @@ from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "statistical/test_gumbel_argmax.py::test_gumbel_max_frequencies_are_softmax"
-SOURCE = "plausible: the sign of -log(-log u) dropped; logits - g is a Gumbel-min perturbation whose argmax is not softmax"
+SOURCE = ("chainer/chainerrl#104 (Fix the sign in Gumbel-max trick); ermongroup/subsets#6 "
+          "(gumbel_keys adds the noise without its minus sign; the maintainers: 'this is a typo, "
+          "should be fixed')")
 
 
 def gumbel_max(logits, *, generator=None):

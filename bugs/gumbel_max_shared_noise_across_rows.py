@@ -13,7 +13,9 @@ from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_sample.py::test_gumbel_max_rows_of_a_batch_get_their_own_noise"
-SOURCE = "plausible: noise sized by the number of classes (logits.size(-1)) rather than logits.shape"
+SOURCE = ("TalkToTheGAN/REGAN utils.py (gumbel_softmax draws u = log(-log(torch.rand(VOCAB_SIZE))),"
+          " one noise vector of shape (VOCAB_SIZE,), subtracted from every row of a (batch, "
+          "VOCAB_SIZE) log-probability array before the argmax)")
 
 
 def gumbel_max(logits, *, generator=None):

@@ -13,7 +13,10 @@ from reference.gumbel_softmax import (  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_soft_sample_lies_on_the_simplex"
-SOURCE = "ericjang/gumbel-softmax notebook hard-codes axis 1 (tf.reduce_max(y, 1, ...), quoted in its issue #12); F.softmax(x, dim=1) in many 2-D-only ports"
+SOURCE = ("ericjang/gumbel-softmax notebook hard-codes axis 1 (tf.reduce_max(y, 1, ...), quoted in "
+          "its issue #12); andreasveit/convnet-aig#11 (gumbelmodule.py passes dim = "
+          "logits.size(-1), the class count, as the softmax axis); F.softmax(x, dim=1) in many "
+          "2-D-only ports")
 
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,

@@ -13,7 +13,9 @@ from reference.gumbel_softmax import (  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_rows_of_a_batch_get_their_own_noise"
-SOURCE = "plausible: noise drawn as torch.rand(n_classes) (the class count) instead of torch.rand_like(logits); every row of a batch then shares its Gumbel perturbation"
+SOURCE = ("AnnaAraslanova/FBNet#15 (Not sampling different gumbel softmax variables for different "
+          "items in the batch: one Gumbel-softmax sample of the architecture parameters shared by "
+          "the whole batch)")
 
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,

@@ -13,7 +13,9 @@ from reference.gumbel_softmax import (  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_soft_sample_lies_on_the_simplex"
-SOURCE = "plausible: a hand-written softmax; with tau = 1e-3, z = (l + g) / tau reaches 1e4 and exp overflows to inf/inf = NaN"
+SOURCE = ("xukai92/MLToolkit.jl src/distributions/gumbel.jl (rand of GumbelSoftmax: exp_logit = "
+          "exp.(logit ./ τ); exp_logit ./ sum(exp_logit), no max subtracted, default τ = 0.1 or "
+          "0.2)")
 
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,

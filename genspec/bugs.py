@@ -2,7 +2,9 @@
 
 Every module ``bugs/<area>_<what>.py`` is the reference implementation with exactly one realistic
 bug, and names its ``AREA``, the check expected to catch it (``CAUGHT_BY``) and where such a bug has
-been seen (``SOURCE``). For each entry this runs the entry's area of the default suite against it
+been seen (``SOURCE``): public code that shipped it (an issue, a pull request or a code listing),
+``"analogue: ..."`` for the same slip shipped in neighbouring code, or ``"plausible: <why>"`` where
+no public instance is known. For each entry this runs the entry's area of the default suite against it
 in a fresh process, stopping at the first failure, and prints a table: entry, killed or survived,
 the test that killed it, seconds. An entry that survives means the suite has a blind spot; the
 command then exits non-zero (``.ci/run`` relies on that).
@@ -32,6 +34,19 @@ class Entry:
     caught_by: str
     source: str
     doc: str
+
+
+    @property
+    def provenance(self) -> str:
+        """``seen`` (public code shipped this bug), ``analogue`` (the same slip, other code) or
+        ``plausible`` (no public instance known), read off the ``SOURCE`` prefix."""
+        for kind in ("plausible", "analogue"):
+            if self.source.startswith(kind + ":"):
+                return kind
+        return "seen"
+
+
+PROVENANCES = ("seen", "analogue", "plausible")
 
 
 @dataclass
@@ -101,6 +116,23 @@ def format_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def format_provenance(entries: list[Entry]) -> str:
+    """Where each entry's bug has been seen, with counts per area, as Markdown."""
+    areas = sorted({e.area for e in entries})
+    lines = ["| area | " + " | ".join(PROVENANCES) + " | entries |", "|---|" + "---:|" * (len(PROVENANCES) + 1)]
+    for area in areas:
+        mine = [e for e in entries if e.area == area]
+        counts = [sum(e.provenance == kind for e in mine) for kind in PROVENANCES]
+        lines.append(f"| {area} | " + " | ".join(map(str, counts)) + f" | {len(mine)} |")
+    totals = [sum(e.provenance == kind for e in entries) for kind in PROVENANCES]
+    lines.append("| all | " + " | ".join(map(str, totals)) + f" | {len(entries)} |")
+    lines += ["", "| entry | provenance | source |", "|---|---|---|"]
+    for e in entries:
+        source = e.source.removeprefix(e.provenance + ":").strip().replace("|", "\\|")
+        lines.append(f"| `{e.name}` | {e.provenance} | {source} |")
+    return "\n".join(lines)
+
+
 def main(*, entries: list[str] | None = None, area: str | None = None, jobs: int = 2,
          out: str | None = None) -> int:
     """Run the catalogue; print the kill table; exit status 1 if any entry survived or errored."""
@@ -120,5 +152,10 @@ def main(*, entries: list[str] | None = None, area: str | None = None, jobs: int
     table = format_table(outcomes)
     print(table)
     if out:
-        Path(out).write_text("# Bug catalogue kill table\n\n" + table + "\n")
+        Path(out).write_text("# Bug catalogue kill table\n\n" + table + "\n\n"
+                             "## Where each bug has been seen\n\n"
+                             "*seen*: public code shipped this bug (an issue, a pull request or a code listing); "
+                             "*analogue*: the same slip shipped in neighbouring code; *plausible*: no public "
+                             "instance known, the reason given.\n\n"
+                             + format_provenance([o.entry for o in outcomes]) + "\n")
     return 0 if all(o.verdict == "killed" for o in outcomes) else 1
