@@ -6,10 +6,9 @@ import torch
 from torch import Tensor
 
 from reference import *  # noqa: F401,F403
-from reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from reference.gumbel_softmax import (  # noqa: F401
-    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
-)
+from reference.gumbel_softmax import _straight_through
+
+from bugs._gumbel import soft_sample
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties"
@@ -18,8 +17,7 @@ SOURCE = "torch.nn.functional.gumbel_softmax: index = y_soft.max(dim, keepdim=Tr
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    noisy, tau64 = _noisy_logits(logits, tau, gumbels, generator)
-    y = _soft(noisy, tau64, logits.dtype)
+    y, noisy = soft_sample(logits, tau, gumbels, generator)
     if not hard:
         return y
     return _straight_through(y, y.detach().argmax(dim=-1, keepdim=True))  # BUG: argmax of the rounded soft sample

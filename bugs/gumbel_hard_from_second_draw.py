@@ -6,10 +6,10 @@ import torch
 from torch import Tensor
 
 from reference import *  # noqa: F401,F403
-from reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from reference.gumbel_softmax import (  # noqa: F401
-    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
-)
+from reference.gumbel import _gumbel64
+from reference.gumbel_softmax import _hard_index, _straight_through
+
+from bugs._gumbel import soft_sample
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_sample_and_its_gradient_come_from_the_same_noise"
@@ -20,8 +20,7 @@ SOURCE = ("plausible: `hard = one_hot(gumbel_max(logits, generator=g))` next to 
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    noisy, tau64 = _noisy_logits(logits, tau, gumbels, generator)
-    y = _soft(noisy, tau64, logits.dtype)
+    y, noisy = soft_sample(logits, tau, gumbels, generator)
     if not hard:
         return y
     if gumbels is None:  # BUG: a second draw for the forward one-hot

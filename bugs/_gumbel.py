@@ -1,0 +1,19 @@
+"""Shared by the catalogue's hard Gumbel-Softmax entries: the reference's soft sample, so that each
+entry writes out only the hard step it gets wrong."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from reference.gumbel_softmax import _noisy_logits, _soft
+
+__all__ = ["soft_sample"]
+
+
+def soft_sample(logits: Tensor, tau: float | Tensor, gumbels: Tensor | None,
+                generator: torch.Generator | None) -> tuple[Tensor, Tensor]:
+    """``(y, noisy)``: the reference's soft sample ``(*batch, K)`` in the logits' dtype and the float64
+    noisy logits ``logits + g`` ``(*batch, K)`` it was computed from (inputs validated as the reference does)."""
+    noisy, tau64 = _noisy_logits(logits, tau, gumbels, generator)
+    return _soft(noisy, tau64, logits.dtype), noisy
