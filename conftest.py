@@ -1,10 +1,9 @@
 """Root conftest of the genspec checkout.
 
-The suite's options and fixtures (``--impl``, ``--device``, ``--spec-seed``, ``--spec-profile``,
-``--run-slow``, ``--area``, ``--genspec-report``; ``impl``, ``device``, ``generator``) live in the
-plugin ``genspec.plugin``. An installed genspec registers it through its ``pytest11`` entry point
-(under the same name, so it is never loaded twice); naming it here also makes a plain checkout
-work without installing.
+Loads the genspec plugin (``genspec.plugin``; an installed genspec never loads it on its own) and
+the short option spellings used in the checkout (``genspec.plugin.checkout``): ``--impl``,
+``--device``, ``--spec-seed``, ``--spec-profile``, ``--run-slow``, ``--area`` are aliases of
+``--genspec-impl``, ``--genspec-device``, ...
 """
 
-pytest_plugins = ["genspec.plugin"]
+pytest_plugins = ["genspec.plugin", "genspec.plugin.checkout"]

@@ -45,7 +45,7 @@ import torch
 from FrEIA.modules import NICECouplingBlock  # the peer; ImportError if not installed
 from torch import nn
 
-from adapters._coupling_common import as_bool_mask, as_module, flatten_batch, unflatten_batch
+from genspec.adapters._coupling_common import as_bool_mask, as_module, flatten_batch, unflatten_batch
 
 __all__ = ["AdditiveCoupling"]
 

@@ -7,7 +7,7 @@ that difference costs a caller (``docs/conformance.md``); use ``adapters.freia_c
 
 from __future__ import annotations
 
-from adapters import freia_coupling as _freia
+from genspec.adapters import freia_coupling as _freia
 
 __all__ = ["AdditiveCoupling"]
 

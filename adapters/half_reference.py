@@ -5,7 +5,7 @@ Gaussian and Gumbel checks and reports the flows and autoencoder checks as *not 
 counted and listed, never passed.
 """
 
-from reference import (  # noqa: F401
+from genspec.reference import (  # noqa: F401
     anneal_tau,
     bernoulli_log_prob,
     concrete_log_prob,

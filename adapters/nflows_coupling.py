@@ -31,7 +31,7 @@ import nflows.transforms.coupling as _nflows_coupling  # the peer; ImportError i
 import torch
 from torch import nn
 
-from adapters._coupling_common import as_bool_mask, as_module, flatten_batch, unflatten_batch
+from genspec.adapters._coupling_common import as_bool_mask, as_module, flatten_batch, unflatten_batch
 
 __all__ = ["AdditiveCoupling"]
 

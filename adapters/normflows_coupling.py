@@ -41,7 +41,7 @@ import normflows as _nf  # the peer; ImportError if not installed
 import torch
 from torch import nn
 
-from adapters._coupling_common import as_bool_mask, as_module, flatten_batch, unflatten_batch
+from genspec.adapters._coupling_common import as_bool_mask, as_module, flatten_batch, unflatten_batch
 
 __all__ = ["AdditiveCoupling"]
 

@@ -38,7 +38,7 @@ from torch import nn
 from zuko.flows.coupling import GeneralCouplingTransform
 from zuko.transforms import AdditiveTransform
 
-from adapters._coupling_common import as_bool_mask, as_module
+from genspec.adapters._coupling_common import as_bool_mask, as_module
 
 __all__ = ["AdditiveCoupling"]
 

@@ -56,7 +56,7 @@ def _peer_nice(name: str):
 
     dim = 784
     if name == "genspec-nice-gaussian":
-        from reference import NICE
+        from genspec.reference import NICE
 
         flow = NICE(dim, couplings=4, hidden=1000, depth=5, prior="gaussian")
         return flow, lambda x: -flow.log_prob(x).mean()
@@ -106,7 +106,7 @@ def measure_one(name: str, device_name: str, *, steps: int, warmup: int, batch_s
 
     if threads:
         torch.set_num_threads(threads)
-    from models.data import transform_batch
+    from genspec.models.data import transform_batch
 
     device = torch.device(device_name)
     gen = torch.Generator().manual_seed(0)
@@ -115,7 +115,7 @@ def measure_one(name: str, device_name: str, *, steps: int, warmup: int, batch_s
         transform, bs, optim = "dequantize", batch_size or 256, lambda p: torch.optim.Adam(p, lr=1e-3)
         flat = True
     else:
-        from models.registry import get
+        from genspec.models.registry import get
 
         spec = get(name)
         torch.manual_seed(0)
@@ -186,7 +186,7 @@ def main() -> int:
 
     import torch
 
-    from models.registry import names
+    from genspec.models.registry import names
 
     devices = args.devices or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
     items = list(args.models or names()) + ([] if args.no_peers else _available_peers())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference.gumbel_softmax import _noisy_logits, _soft
+from genspec.reference.gumbel_softmax import _noisy_logits, _soft
 
 __all__ = ["soft_sample"]
 

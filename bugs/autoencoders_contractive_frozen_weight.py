@@ -2,8 +2,8 @@
 
 The value is correct, so only a gradient check sees it; training then never contracts through W.
 """
-from reference import *  # noqa: F401,F403
-from reference import contractive_penalty as _contractive_penalty
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import contractive_penalty as _contractive_penalty
 
 AREA = "autoencoders"
 CAUGHT_BY = ("properties/test_contractive_penalty.py::"

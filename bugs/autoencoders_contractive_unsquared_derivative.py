@@ -1,5 +1,5 @@
 """Contractive penalty with the sigmoid derivative h(1 - h) not squared: sum_j h_j(1-h_j) sum_i W_ji^2."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 from torch.nn import functional as F

@@ -1,5 +1,5 @@
 """Denoising loss computed against the noisy input instead of the clean one: the model learns the identity."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 from torch.nn import functional as F
 

@@ -1,5 +1,5 @@
 """Gaussian corruption without the clip to [0, 1] (seed 001: x_noisy = np.clip(x + 0.5 * noise, 0., 1.))."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

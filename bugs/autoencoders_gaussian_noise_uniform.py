@@ -1,5 +1,5 @@
 """Gaussian corruption drawn with torch.rand (uniform on [0, 1)) instead of torch.randn (standard normal)."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

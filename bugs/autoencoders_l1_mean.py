@@ -1,5 +1,5 @@
 """L1 activity penalty averaged over the code units instead of summed (Keras' activity_l1 sums them)."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "autoencoders"
 CAUGHT_BY = "properties/test_sparse_l1.py::test_l1_activity_penalty_is_weight_times_sum_of_abs"

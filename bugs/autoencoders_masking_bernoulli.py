@@ -3,7 +3,7 @@
 The count of zeros per example is then Binomial(D, fraction), not the fixed round(fraction * D) of
 Vincent et al. 2008.
 """
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

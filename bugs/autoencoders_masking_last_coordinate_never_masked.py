@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference._arguments import real_number
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference._arguments import real_number
 
 AREA = "autoencoders"
 CAUGHT_BY = ("properties/test_corruptions_masking.py::"

@@ -4,7 +4,7 @@ Every row still has exactly round(fraction * D) zeros at uniformly random places
 are independent of each other, so a check that only asks for "more than one distinct mask in the
 batch" passes; the masks of rows 2i and 2i + 1 are identical.
 """
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

@@ -1,5 +1,5 @@
 """Masking noise that draws one mask and applies it to every example of the batch."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

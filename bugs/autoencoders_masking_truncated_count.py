@@ -1,5 +1,5 @@
 """Masking noise that zeroes int(fraction * D) coordinates (truncated) instead of round(fraction * D)."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

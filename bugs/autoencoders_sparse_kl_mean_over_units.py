@@ -1,5 +1,5 @@
 """Sparse KL averaged over the hidden units instead of summed (seed 002: beta * sum_j KL(rho || rho_hat_j))."""
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

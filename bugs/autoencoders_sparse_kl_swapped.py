@@ -3,7 +3,7 @@
 Both directions are >= 0 and vanish at rho_hat = rho, so a sign or zero check does not see it; the
 values (and the gradient's size near rho_hat -> 0) differ.
 """
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 import torch
 

@@ -3,8 +3,8 @@
 Seed 002: rho_hat_j = (1/m) sum_i a_j(x_i), the mean activation of unit j over the examples. Averaging
 over the units gives one number per example and penalises the wrong quantity.
 """
-from reference import *  # noqa: F401,F403
-from reference import sparse_kl as _sparse_kl
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import sparse_kl as _sparse_kl
 
 AREA = "autoencoders"
 CAUGHT_BY = "properties/test_sparse_kl.py::test_sparse_kl_penalty_averages_over_the_batch"

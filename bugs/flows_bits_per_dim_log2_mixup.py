@@ -2,8 +2,8 @@
 term in bits divided by ln 2 again (11.5 instead of 8 bits for a uniform density)."""
 import math
 
-from reference import *  # noqa: F401,F403
-from reference.bits_per_dim import _check_arguments
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.bits_per_dim import _check_arguments
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bits_per_dim.py::test_bits_per_dim_is_the_code_length_on_the_original_scale"

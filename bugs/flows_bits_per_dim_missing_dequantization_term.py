@@ -2,8 +2,8 @@
 8 bits per dimension too few for 8-bit data scaled to [0, 1)."""
 import math
 
-from reference import *  # noqa: F401,F403
-from reference.bits_per_dim import _check_arguments
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.bits_per_dim import _check_arguments
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bits_per_dim.py::test_bits_per_dim_is_the_code_length_on_the_original_scale"

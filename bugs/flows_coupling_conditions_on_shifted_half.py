@@ -5,8 +5,8 @@ is no longer 1, and when the two sides differ in size the net's input size does 
 """
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import coupling as _coupling
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import coupling as _coupling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"

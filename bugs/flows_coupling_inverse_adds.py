@@ -4,8 +4,8 @@ Its logdet is still 0 both ways and the mask side still passes through, so only 
 """
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import coupling as _coupling
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import coupling as _coupling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"

@@ -2,8 +2,8 @@
 for float64 input) and shape (batch_size,) rather than the batch shape for batch ranks != 1."""
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import coupling as _coupling
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import coupling as _coupling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_forward_of_inverse_is_identity"

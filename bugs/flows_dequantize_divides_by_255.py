@@ -2,7 +2,7 @@
 cell, and the density it feeds is off by (256/255)^D."""
 import torch
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bits_per_dim.py::test_histogram_density_on_dequantized_data_gives_the_discrete_code_length"

@@ -2,8 +2,8 @@
 applied to the encoder's Jacobian)."""
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import nice as _nice
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import nice as _nice
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_nice.py::test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian"

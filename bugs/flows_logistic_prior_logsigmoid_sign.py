@@ -4,8 +4,8 @@ logsigmoid(z) + logsigmoid(-z): log(sigma(z)^2), not a density (its integral is 
 import torch
 import torch.nn.functional as F
 
-from reference import *  # noqa: F401,F403
-from reference import nice as _nice
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import nice as _nice
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_nice.py::test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian"

@@ -1,10 +1,10 @@
 """NICE uses the same even/odd partition in every coupling: the even-index coordinates are never
 shifted (z_i = exp(s_i) x_i there), half the model is a diagonal scaling."""
-from reference import *  # noqa: F401,F403
-from reference import nice as _nice
-from reference.composition import FlowSequential
-from reference.coupling import AdditiveCoupling
-from reference.partitions import interleaved_mask
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import nice as _nice
+from genspec.reference.composition import FlowSequential
+from genspec.reference.coupling import AdditiveCoupling
+from genspec.reference.partitions import interleaved_mask
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_nice.py::test_every_coordinate_is_moved_by_the_stack"

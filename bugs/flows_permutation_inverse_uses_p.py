@@ -5,8 +5,8 @@ inverse), which is what such code is usually tried on; wrong for a random permut
 """
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import permutations as _permutations
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import permutations as _permutations
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"

@@ -6,7 +6,7 @@ permutation and no longer computes the saved function (nor does ``.to(device)`` 
 import torch
 from torch import nn
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_state_dict_save_and_load_restores_the_layer"

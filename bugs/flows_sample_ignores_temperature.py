@@ -1,8 +1,8 @@
 """NICE.sample accepts a temperature and ignores it: every draw uses the prior at temperature 1."""
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import nice as _nice
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import nice as _nice
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_nice.py::test_sample_latent_is_temperature_times_the_prior_draw"

@@ -7,8 +7,8 @@ logdets are 0; only a non-zero log_scale and the inverse's own Jacobian (or inve
 """
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import scaling as _scaling
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import scaling as _scaling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_logdet_is_log_abs_det_of_autograd_jacobian"

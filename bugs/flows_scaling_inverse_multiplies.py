@@ -4,8 +4,8 @@ The logdets (+sum, -sum) are right, so only a round trip (or a Jacobian of the i
 """
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import scaling as _scaling
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import scaling as _scaling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"

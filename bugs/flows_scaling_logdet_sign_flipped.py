@@ -6,8 +6,8 @@ wrong logdet sign that its test missed because "the test case used a transform w
 """
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import scaling as _scaling
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import scaling as _scaling
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_forward_logdet_is_log_abs_det_of_autograd_jacobian"

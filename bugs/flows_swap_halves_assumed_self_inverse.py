@@ -4,8 +4,8 @@ True for even D; for odd D, (x[h:], x[:h]) with h = D // 2 swapped again is a ro
 """
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference import permutations as _permutations
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import permutations as _permutations
 
 AREA = "flows"
 CAUGHT_BY = "properties/test_bijector.py::test_inverse_of_forward_is_identity"

@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_elbo.py::test_bernoulli_log_prob_matches_torch_distributions"

@@ -1,7 +1,7 @@
 """iwae_bound averages the log weights (the k-sample ELBO) instead of log-mean-exp."""
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_iwae.py::test_iwae_bound_matches_log_mean_exp"

@@ -2,7 +2,7 @@
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_iwae.py::test_iwae_bound_matches_log_mean_exp"

@@ -1,8 +1,8 @@
 """LinearGaussian.posterior returns M^{-1} as the covariance instead of sigma^2 M^{-1}."""
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.linear_gaussian import LinearGaussian as _LinearGaussian
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.linear_gaussian import LinearGaussian as _LinearGaussian
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_linear_gaussian.py::test_linear_gaussian_log_marginal_and_posterior"

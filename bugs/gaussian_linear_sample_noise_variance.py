@@ -2,8 +2,8 @@
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.linear_gaussian import LinearGaussian as _LinearGaussian
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.linear_gaussian import LinearGaussian as _LinearGaussian
 
 AREA = "gaussian"
 CAUGHT_BY = "statistical/test_linear_gaussian.py::test_linear_gaussian_samples_follow_the_model"

@@ -4,8 +4,8 @@ import math
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.gaussian import check_gaussian
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian.py::test_log_normal_matches_torch_distributions"

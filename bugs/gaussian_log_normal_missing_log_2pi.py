@@ -1,8 +1,8 @@
 """log_normal without the -1/2 log(2 pi) per coordinate: not a normalised log density."""
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.gaussian import check_gaussian
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian.py::test_log_normal_matches_torch_distributions"

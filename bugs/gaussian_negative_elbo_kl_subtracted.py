@@ -1,8 +1,8 @@
 """negative_elbo subtracts the KL instead of adding it (reconstruction - KL)."""
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference import bernoulli_log_prob, kl_normal_std
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference import bernoulli_log_prob, kl_normal_std
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_elbo.py::test_negative_elbo_is_reconstruction_plus_kl"

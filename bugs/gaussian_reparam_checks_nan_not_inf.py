@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = ("properties/test_gaussian.py::"

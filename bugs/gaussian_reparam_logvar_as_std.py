@@ -1,7 +1,7 @@
 """reparameterize uses the encoder's log-variance head directly as the standard deviation."""
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian.py::test_reparameterize_is_mu_plus_std_times_eps"

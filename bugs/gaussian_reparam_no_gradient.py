@@ -2,7 +2,7 @@
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian.py::test_reparameterize_gradients_flow_to_mu_and_logvar"

@@ -4,7 +4,7 @@ from typing import Callable
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
 CAUGHT_BY = "properties/test_gaussian_gradient_estimators.py::test_estimator_is_unbiased_exactly"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from reference import *  # noqa: F401,F403
+from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_anneal.py::test_matches_a_table_walked_step_by_step"

@@ -7,8 +7,8 @@ import math
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_concrete.py::test_matches_the_product_form"

@@ -11,8 +11,8 @@ import math
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_concrete.py::test_tensor_tau_gives_each_row_its_own_temperature"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.gumbel_softmax import _straight_through
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gumbel_softmax import _straight_through
 
-from bugs._gumbel import soft_sample
+from genspec.bugs._gumbel import soft_sample
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.gumbel import _gumbel64
-from reference.gumbel_softmax import _hard_index, _straight_through
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gumbel import _gumbel64
+from genspec.reference.gumbel_softmax import _hard_index, _straight_through
 
-from bugs._gumbel import soft_sample
+from genspec.bugs._gumbel import soft_sample
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_sample_and_its_gradient_come_from_the_same_noise"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference.gumbel import _check_logits, _gumbel64
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gumbel import _check_logits, _gumbel64
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_sample.py::test_gumbel_max_never_selects_a_neg_inf_logit"

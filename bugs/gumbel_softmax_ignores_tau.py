@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.gumbel_softmax import _hard_index, _noisy_logits, _straight_through
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gumbel_softmax import _hard_index, _noisy_logits, _straight_through
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_gradient_equals_soft_gradient"

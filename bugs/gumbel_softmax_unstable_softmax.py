@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from reference.gumbel_softmax import (  # noqa: F401
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
+from genspec.reference.gumbel_softmax import (  # noqa: F401
     _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
 )
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from reference import *  # noqa: F401,F403
-from reference.gumbel import _as_shape
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gumbel import _as_shape
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_sample.py::test_every_draw_is_finite_at_every_dtype"

@@ -7,9 +7,9 @@ import math
 import torch
 from torch import Tensor
 
-from reference import *  # noqa: F401,F403
-from reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from genspec.reference import *  # noqa: F401,F403
+from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
+from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
 CAUGHT_BY = "properties/test_gumbel_sample.py::test_every_draw_is_finite_at_every_dtype"

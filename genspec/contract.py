@@ -35,3 +35,12 @@ def all_names() -> tuple[str, ...]:
 def missing_names(module: object) -> dict[str, list[str]]:
     """Per area, the contract names ``module`` does not define."""
     return {area: [n for n in names if not hasattr(module, n)] for area, names in CONTRACT.items()}
+
+
+PROTOCOLS: tuple[str, ...] = ("FLOWS", "SAMPLERS", "RELAXED")
+"""Module-level registries of the protocol checks (``docs/spec-api.md``): any object, judged by its behaviour."""
+
+
+def provides_any(module: object) -> bool:
+    """Whether ``module`` defines at least one contract name or protocol registry."""
+    return any(hasattr(module, n) for n in all_names()) or any(hasattr(module, p) for p in PROTOCOLS)

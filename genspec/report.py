@@ -1,8 +1,10 @@
 """The conformance report: per area and per check, passed / failed / not provided, with evidence.
 
-Written by the plugin when ``--genspec-report=DIR`` is given (``genspec check`` always gives it):
-``DIR/report.json`` for machines and ``DIR/report.md`` for people. Evidence is what the checks
-recorded: the largest error against its tolerance, p-values, sample sizes, generator seeds.
+Written by the plugin when ``--genspec-report=DIR`` is given, and by ``genspec check``'s parent
+process from the child's event stream: ``DIR/report.json`` for machines and ``DIR/report.md`` for
+people. Evidence is what the checks recorded: the largest error against its tolerance, p-values,
+sample sizes, generator seeds. A run that did not complete says so at the top (``status``).
+This module imports no torch, so the parent process writes reports without loading it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,29 @@ import math
 from pathlib import Path
 from typing import Any
 
-import torch
+from genspec import AREAS
+
+
+SUITE_ROW = "suite-internal"
+"""The summary row of checks that do not use ``impl`` (errata, harness, model smoke tests): they
+test the suite and the seeds, not the implementation, so they are kept out of the areas' counts."""
+
+
+def summarize(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per area: counts of passed / failed / not provided / skipped and the missing names.
+
+    Only checks that use the ``impl`` fixture count towards an area; the others form one row,
+    ``suite-internal``.
+    """
+    table: dict[str, dict[str, Any]] = {}
+    for entry in results.values():
+        key = entry["area"] if entry.get("uses_impl", True) else SUITE_ROW
+        row = table.setdefault(key, {"passed": 0, "failed": 0, "not_provided": 0, "skipped": 0, "missing": set()})
+        row[entry["outcome"]] += 1
+        if entry["missing"]:
+            row["missing"].add(entry["missing"])
+    order = {a: i for i, a in enumerate(AREAS)}
+    return {a: table[a] for a in sorted(table, key=lambda a: order.get(a, len(order)))}
 
 
 def _number(value: Any) -> float | None:
@@ -51,6 +75,7 @@ def write_report(
     out: Path,
     *,
     implementation: str,
+    versions: dict[str, str],
     seed: int,
     profile: str,
     devices: list[str],
@@ -59,12 +84,16 @@ def write_report(
     exitstatus: int,
     elapsed_s: float,
     contract_missing: dict[str, list[str]] | None = None,
+    status: str = "complete",
+    notes: list[str] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.md`` into ``out``; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     data = {
         "implementation": implementation,
-        "torch": torch.__version__,
+        "status": status,
+        "notes": list(notes or []),
+        **versions,
         "seed": seed,
         "profile": profile,
         "devices": devices,
@@ -81,9 +110,12 @@ def write_report(
     lines = [
         f"# genspec conformance report: `{implementation}`",
         "",
-        f"torch {torch.__version__}; devices {', '.join(devices)}; profile {profile}; "
-        f"spec-seed {seed} (reproduce: `genspec check --impl {implementation} -- "
-        f"--spec-seed={seed} --spec-profile={profile}`); {elapsed_s:.1f} s.",
+        *([f"**{status.upper()}**", ""] if status != "complete" else []),
+        *[f"- {note}" for note in (notes or [])],
+        *([""] if notes else []),
+        f"{'; '.join(f'{k} {v}' for k, v in versions.items())}; devices {', '.join(devices)}; profile {profile}; "
+        f"spec-seed {seed} (reproduce: `genspec check --impl {implementation} "
+        f"--seed {seed} --profile {profile}`); {elapsed_s:.1f} s.",
         "",
         "| area | passed | failed | not provided | skipped |",
         "|---|---:|---:|---:|---:|",

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import bugs
-import reference
+from genspec import bugs
+from genspec import reference
 from genspec import AREAS
-from genspec.bugs import Entry, Outcome, discover, format_provenance, format_table
+from genspec.catalogue import Entry, Outcome, discover, format_provenance, format_table
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = sorted(m.name for m in pkgutil.iter_modules(bugs.__path__) if not m.name.startswith("_"))

@@ -1,4 +1,8 @@
-"""Tests of the pytest plugin: not-provided accounting, areas, seeds, markers and the report."""
+"""Tests of the pytest plugin: not-provided accounting, areas, seeds, markers, time limits, events, report.
+
+Each runs a small pytest session in a temporary folder with ``-p genspec.plugin`` and the plugin's
+namespaced options, as a user's repository would.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ import pytest
 
 HALF_IMPL = '''
 import torch
-def present(x):
-    return x + 1
+def kl_normal_std(mu, logvar):
+    return mu + 1
 '''
 
 CHECKS = '''
@@ -17,18 +21,23 @@ import pytest, torch
 pytestmark = pytest.mark.area("gaussian")
 
 def test_present(impl):
-    assert impl.present(torch.zeros(())) == 1
+    assert impl.kl_normal_std(torch.zeros(()), None) == 1
 
 def test_absent(impl):
-    impl.absent(torch.zeros(()))
+    impl.log_normal(torch.zeros(()))
 
 def test_present_but_wrong(impl):
-    assert impl.present(torch.zeros(())) == 2
+    assert impl.kl_normal_std(torch.zeros(()), None) == 2
 
 @pytest.mark.area("gumbel")
 def test_other_area(impl):
-    impl.also_absent
+    impl.gumbel_max
 '''
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """A pytest run in ``pytester``'s folder with the genspec plugin loaded explicitly."""
+    return pytester.runpytest_inprocess("-p", "genspec.plugin", *args)
 
 
 def _setup(pytester: pytest.Pytester) -> None:
@@ -38,14 +47,14 @@ def _setup(pytester: pytest.Pytester) -> None:
 
 def test_missing_names_are_not_provided_and_counted(pytester: pytest.Pytester) -> None:
     _setup(pytester)
-    result = pytester.runpytest_inprocess("--impl=halfimpl")
+    result = run(pytester, "--genspec-impl=halfimpl")
     result.assert_outcomes(passed=1, failed=1, skipped=2)
     result.stdout.fnmatch_lines([
         "*genspec conformance: halfimpl*",
         "gaussian*1*1*1*0",
         "gumbel*0*0*1*0",
-        "not provided in gaussian: absent",
-        "not provided in gumbel: also_absent",
+        "not provided in gaussian: log_normal",
+        "not provided in gumbel: gumbel_max",
     ])
     assert result.ret == 1  # only the real failure fails the run
 
@@ -53,12 +62,13 @@ def test_missing_names_are_not_provided_and_counted(pytester: pytest.Pytester) -
 def test_report_is_written_with_outcomes(pytester: pytest.Pytester) -> None:
     _setup(pytester)
     out = pytester.path / "rep"
-    pytester.runpytest_inprocess("--impl=halfimpl", f"--genspec-report={out}")
+    run(pytester, "--genspec-impl=halfimpl", f"--genspec-report={out}")
     data = json.loads((out / "report.json").read_text())
     outcomes = {c["nodeid"].split("::")[-1]: c["outcome"] for c in data["checks"]}
     assert outcomes == {"test_present": "passed", "test_absent": "not_provided",
                         "test_present_but_wrong": "failed", "test_other_area": "not_provided"}
-    assert data["summary"]["gaussian"]["missing"] == ["absent"]
+    assert data["summary"]["gaussian"]["missing"] == ["log_normal"]
+    assert data["status"] == "complete" and data["torch"]
     assert "| gaussian | 1 | 1 | 1 | 0 |" in (out / "report.md").read_text()
 
 
@@ -75,7 +85,7 @@ def test_expected_failure():
     record(p_value=float("nan"))
 ''')
     out = pytester.path / "rep"
-    result = pytester.runpytest_inprocess(f"--genspec-report={out}")
+    result = run(pytester, f"--genspec-report={out}")
     result.assert_outcomes(passed=1)
     assert result.ret == 0
     data = json.loads((out / "report.json").read_text())
@@ -85,16 +95,40 @@ def test_expected_failure():
 
 def test_area_option_deselects_other_areas(pytester: pytest.Pytester) -> None:
     _setup(pytester)
-    result = pytester.runpytest_inprocess("--impl=halfimpl", "--area=gumbel")
+    result = run(pytester, "--genspec-impl=halfimpl", "--genspec-area=gumbel")
     result.assert_outcomes(skipped=1, deselected=3)
-    assert pytester.runpytest_inprocess("--impl=halfimpl", "--area=nope").ret == pytest.ExitCode.USAGE_ERROR
+    assert run(pytester, "--genspec-impl=halfimpl", "--genspec-area=nope").ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_unimportable_impl_is_a_usage_error(pytester: pytest.Pytester) -> None:
     _setup(pytester)
-    result = pytester.runpytest_inprocess("--impl=no_such_module_xyz")
+    result = run(pytester, "--genspec-impl=no_such_module_xyz")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*impl='no_such_module_xyz' cannot be imported*"])
+
+
+def test_impl_that_raises_at_import_is_a_usage_error_naming_the_exception(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(badimpl="raise RuntimeError('no GPU here')\n", test_x="def test_x(impl):\n    pass\n")
+    pytester.syspathinsert()
+    result = run(pytester, "--genspec-impl=badimpl")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*impl='badimpl' raised RuntimeError while being imported: no GPU here*"])
+
+
+def test_impl_that_provides_no_contract_name_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(emptyimpl="def helper():\n    pass\n", test_x="def test_x(impl):\n    pass\n")
+    pytester.syspathinsert()
+    result = run(pytester, "--genspec-impl=emptyimpl")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*provides none of the contract*"])
+
+
+def test_impl_may_be_a_path_to_a_python_file(pytester: pytest.Pytester) -> None:
+    (pytester.path / "sub").mkdir()
+    (pytester.path / "sub" / "my_adapter.py").write_text(HALF_IMPL)
+    pytester.makepyfile(test_checks=CHECKS)
+    result = run(pytester, "--genspec-impl=sub/my_adapter.py")
+    result.assert_outcomes(passed=1, failed=1, skipped=2)
 
 
 def test_statistical_marker_must_declare_its_design(pytester: pytest.Pytester) -> None:
@@ -104,7 +138,7 @@ import pytest
 def test_x():
     pass
 ''')
-    result = pytester.runpytest_inprocess()
+    result = run(pytester)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*lacks*detects*"])
 
@@ -118,8 +152,8 @@ def test_s():
 def test_f():
     pass
 ''')
-    pytester.runpytest_inprocess().assert_outcomes(passed=1, deselected=1)
-    pytester.runpytest_inprocess("--run-slow").assert_outcomes(passed=2)
+    run(pytester).assert_outcomes(passed=1, deselected=1)
+    run(pytester, "--genspec-run-slow").assert_outcomes(passed=2)
 
 
 SEEDED = '''
@@ -131,7 +165,7 @@ def test_draw(generator, spec_seed):
 
 
 def _draws(pytester: pytest.Pytester, *args: str) -> list[str]:
-    result = pytester.runpytest_inprocess("-s", *args)
+    result = run(pytester, "-s", *args)
     lines = [line for line in result.stdout.lines if "DRAW" in line or "GLOBAL" in line]
     return [line[line.index("DRAW") if "DRAW" in line else line.index("GLOBAL"):] for line in lines]
 
@@ -140,10 +174,27 @@ def test_seeds_reproduce_and_differ(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_seeded=SEEDED)
     default = _draws(pytester)
     assert default == _draws(pytester) and len(default) == 2
-    assert _draws(pytester, "--spec-seed=7") == _draws(pytester, "--spec-seed=7")
-    assert _draws(pytester, "--spec-seed=7") != default
-    random_run = pytester.runpytest_inprocess("--spec-seed=random")
-    random_run.stdout.fnmatch_lines(["*spec-seed * (drawn at random) -- reproduce with --spec-seed=*"])
+    assert _draws(pytester, "--genspec-seed=7") == _draws(pytester, "--genspec-seed=7")
+    assert _draws(pytester, "--genspec-seed=7") != default
+    random_run = run(pytester, "--genspec-seed=random")
+    random_run.stdout.fnmatch_lines(["*spec-seed * (drawn at random) -- reproduce with --genspec-seed=*"])
+
+
+def test_the_global_rng_is_restored_after_each_check(pytester: pytest.Pytester) -> None:
+    """The plugin seeds torch's global RNG inside each check and gives the caller's state back."""
+    pytester.makepyfile(test_rng='''
+import torch
+def test_a():
+    torch.rand(5)
+def test_b():
+    torch.rand(5)
+''')
+    import torch
+
+    torch.manual_seed(1234)
+    before = torch.random.get_rng_state().clone()
+    run(pytester).assert_outcomes(passed=2)
+    assert torch.equal(torch.random.get_rng_state(), before)
 
 
 HYPOTHESIS_DRAWS = '''
@@ -155,17 +206,38 @@ def test_h(k):
 
 
 def _hypothesis_draws(pytester: pytest.Pytester, *args: str) -> list[str]:
-    result = pytester.runpytest_inprocess("-s", *args)
+    result = run(pytester, "-s", *args)
     return [line[line.index("HDRAW"):] for line in result.stdout.lines if "HDRAW" in line]
 
 
 def test_seed_zero_is_derandomized_under_every_profile(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_hyp=HYPOTHESIS_DRAWS)
     for profile in ("dev", "ci", "thorough"):
-        first = _hypothesis_draws(pytester, f"--spec-profile={profile}", "--spec-seed=0")
-        assert first and first == _hypothesis_draws(pytester, f"--spec-profile={profile}", "--spec-seed=0")
-    seeded = _hypothesis_draws(pytester, "--spec-seed=11")
-    assert seeded == _hypothesis_draws(pytester, "--spec-seed=11") != _hypothesis_draws(pytester, "--spec-seed=12")
+        first = _hypothesis_draws(pytester, f"--genspec-profile={profile}", "--genspec-seed=0")
+        assert first and first == _hypothesis_draws(pytester, f"--genspec-profile={profile}", "--genspec-seed=0")
+    seeded = _hypothesis_draws(pytester, "--genspec-seed=11")
+    assert seeded == _hypothesis_draws(pytester, "--genspec-seed=11") != _hypothesis_draws(pytester, "--genspec-seed=12")
+
+
+def test_the_callers_hypothesis_profile_is_restored(pytester: pytest.Pytester) -> None:
+    from hypothesis import settings
+
+    before = settings.get_current_profile_name()
+    pytester.makepyfile(test_p="def test_p():\n    pass\n")
+    run(pytester, "--genspec-profile=thorough").assert_outcomes(passed=1)
+    assert settings.get_current_profile_name() == before
+
+
+def test_shrink_off_removes_the_shrink_phase(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_phases='''
+from hypothesis import Phase, settings
+def test_phases():
+    print("SHRINK", Phase.shrink in settings.default.phases)
+''')
+    on = run(pytester, "-s", "--genspec-shrink=on")
+    off = run(pytester, "-s", "--genspec-shrink=off")
+    assert any("SHRINK True" in line for line in on.stdout.lines)
+    assert any("SHRINK False" in line for line in off.stdout.lines)
 
 
 @pytest.mark.parametrize(("ci", "profile"), [("true", "ci"), ("1", "ci"), ("false", "dev"), ("", "dev")])
@@ -174,7 +246,7 @@ def test_ci_environment_variable_selects_the_ci_profile(
 ) -> None:
     monkeypatch.setenv("CI", ci)
     pytester.makepyfile(test_p="def test_p():\n    pass\n")
-    pytester.runpytest_inprocess().stdout.fnmatch_lines([f"*profile {profile}*"])
+    run(pytester).stdout.fnmatch_lines([f"*profile {profile}*"])
 
 
 def test_thorough_profile_includes_slow_tests_and_draws_a_random_seed(pytester: pytest.Pytester) -> None:
@@ -184,18 +256,18 @@ import pytest
 def test_s():
     pass
 ''')
-    result = pytester.runpytest_inprocess("--spec-profile=thorough")
+    result = run(pytester, "--genspec-profile=thorough")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*spec-seed * (drawn at random) -- reproduce with --spec-seed=*"])
+    result.stdout.fnmatch_lines(["*spec-seed * (drawn at random) -- reproduce with --genspec-seed=*"])
 
 
 def test_header_names_implementation_versions_and_seed(pytester: pytest.Pytester) -> None:
     _setup(pytester)
-    result = pytester.runpytest_inprocess("--impl=halfimpl", "--spec-seed=3")
+    result = run(pytester, "--genspec-impl=halfimpl", "--genspec-seed=3")
     result.stdout.fnmatch_lines([
         "genspec: implementation halfimpl*",
         "genspec: torch *, hypothesis *, scipy *",
-        "genspec: device cpu*, profile *, spec-seed 3 -- reproduce with --spec-seed=3*",
+        "genspec: device cpu*, profile *, spec-seed 3 -- reproduce with --genspec-seed=3*",
     ])
 
 
@@ -207,11 +279,29 @@ def test_on(device):
 ''')
     import torch
 
-    result = pytester.runpytest_inprocess("-v")
+    result = run(pytester, "-v")
     expected = 2 if torch.cuda.is_available() else 1
     result.assert_outcomes(passed=expected)
     result.stdout.fnmatch_lines(["*test_on?cpu? PASSED*"])
-    assert pytester.runpytest_inprocess("--device=cpu").ret == 0
+    assert run(pytester, "--genspec-device=cpu").ret == 0
+
+
+def test_a_users_own_device_fixture_and_device_option_are_left_alone(pytester: pytest.Pytester) -> None:
+    """In a mixed run (a user's suite with ``-p genspec.plugin``) the user's ``--device`` option and
+    ``device`` fixture keep working: genspec registers only ``--genspec-*`` options."""
+    pytester.makeconftest('''
+import pytest
+def pytest_addoption(parser):
+    parser.addoption("--device", default="mine")
+@pytest.fixture
+def device(request):
+    return request.config.getoption("--device")
+''')
+    pytester.makepyfile(test_user='''
+def test_mine(device):
+    assert device == "theirs"
+''')
+    run(pytester, "--device=theirs").assert_outcomes(passed=1)
 
 
 def test_contract_index_matches_spec_api() -> None:
@@ -232,10 +322,10 @@ from hypothesis import given, strategies as st
 
 @given(st.integers(0, 3))
 def test_given(impl, k):
-    assert impl.present(torch.tensor(float(k))) == k + 1
+    assert impl.kl_normal_std(torch.tensor(float(k)), None) == k + 1
 ''')
     pytester.syspathinsert()
-    pytester.runpytest_inprocess("--impl=halfimpl").assert_outcomes(passed=1)
+    run(pytester, "--genspec-impl=halfimpl").assert_outcomes(passed=1)
 
 
 def test_assert_close_keeps_python_floats_in_float64() -> None:
@@ -252,10 +342,73 @@ def test_checks_without_impl_are_kept_out_of_the_area_counts(pytester: pytest.Py
 import pytest
 pytestmark = pytest.mark.area("flows")
 def test_uses(impl):
-    impl.present
+    impl.kl_normal_std
 def test_independent():
     pass
 ''')
     pytester.syspathinsert()
-    result = pytester.runpytest_inprocess("--impl=halfimpl")
+    result = run(pytester, "--genspec-impl=halfimpl")
     result.stdout.fnmatch_lines(["flows*1*0*0*0", "suite-internal*1*0*0*0"])
+
+
+SLOW_CHECKS = '''
+import time
+from hypothesis import given, strategies as st
+
+def test_hangs():
+    while True:
+        time.sleep(0.05)
+
+def test_swallows_exceptions():
+    try:
+        time.sleep(30)
+    except Exception:
+        pass
+
+@given(st.integers())
+def test_hangs_under_hypothesis(k):
+    time.sleep(30)
+
+def test_quick():
+    pass
+'''
+
+
+def test_a_check_past_the_time_limit_fails_and_the_run_goes_on(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_slow_checks=SLOW_CHECKS)
+    result = run(pytester, "--genspec-timeout=0.5")
+    result.assert_outcomes(failed=3, passed=1)
+    assert result.stdout.str().count("CheckTimeout") >= 3
+
+
+def test_skip_file_deselects_the_listed_checks(pytester: pytest.Pytester) -> None:
+    _setup(pytester)
+    skip = pytester.path / "skip.txt"
+    skip.write_text("test_checks.py::test_present_but_wrong\ntest_checks.py::test_absent\n")
+    run(pytester, "--genspec-impl=halfimpl", f"--genspec-skip-file={skip}").assert_outcomes(
+        passed=1, skipped=1, deselected=2)
+
+
+def test_event_stream_records_start_each_check_and_finish(pytester: pytest.Pytester) -> None:
+    from genspec.events import read
+
+    _setup(pytester)
+    path = pytester.path / "events.jsonl"
+    run(pytester, "--genspec-impl=halfimpl", f"--genspec-events={path}")
+    events = read(path)
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "finish"
+    assert kinds.count("begin") == kinds.count("result") == 4
+    assert len(events[0]["collected"]) == 4 and events[0]["contract_missing"]["gaussian"]
+    assert events[-1]["exitstatus"] == 1
+
+
+def test_event_stream_reports_an_implementation_that_cannot_be_loaded(pytester: pytest.Pytester) -> None:
+    from genspec.events import read
+
+    pytester.makepyfile(emptyimpl="x = 1\n", test_x="def test_x(impl):\n    pass\n")
+    pytester.syspathinsert()
+    path = pytester.path / "events.jsonl"
+    run(pytester, "--genspec-impl=emptyimpl", f"--genspec-events={path}")
+    (event,) = read(path)
+    assert event["event"] == "error" and event["kind"] == "nothing_provided"

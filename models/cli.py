@@ -33,7 +33,7 @@ def _positive(text: str) -> int:
 
 
 def _data_args(p: argparse.ArgumentParser, *, dataset_default: str | None) -> None:
-    from models.data import DATASETS
+    from genspec.models.data import DATASETS
 
     p.add_argument("--dataset", choices=sorted(DATASETS), default=dataset_default,
                    help="data set (default: fashion-mnist; evaluate: the checkpoint's)")
@@ -47,7 +47,7 @@ def _data_args(p: argparse.ArgumentParser, *, dataset_default: str | None) -> No
 
 def register(subparsers: Any) -> None:
     """Add ``train`` and ``evaluate`` to the ``genspec`` command's subparsers."""
-    from models.registry import names
+    from genspec.models.registry import names
 
     models = names()
     train = subparsers.add_parser("train", help="train a reference model",
@@ -85,8 +85,8 @@ def _threads(n: int | None) -> None:
 
 
 def train_command(args: argparse.Namespace) -> int:
-    from models.data import DatasetNotFoundError
-    from models.training import NonFiniteLossError, TrainConfig, TrainingInterrupted, train
+    from genspec.models.data import DatasetNotFoundError
+    from genspec.models.training import NonFiniteLossError, TrainConfig, TrainingInterrupted, train
 
     _threads(args.threads)
     try:
@@ -110,10 +110,10 @@ def train_command(args: argparse.Namespace) -> int:
 def evaluate_command(args: argparse.Namespace) -> int:
     import torch
 
-    from models.data import DatasetNotFoundError, load_split
-    from models.evaluation import evaluate_model, test_batches
-    from models.registry import get
-    from models.training import load_checkpoint, resolve_device
+    from genspec.models.data import DatasetNotFoundError, load_split
+    from genspec.models.evaluation import evaluate_model, test_batches
+    from genspec.models.registry import get
+    from genspec.models.training import load_checkpoint, resolve_device
 
     _threads(args.threads)
     try:
@@ -139,7 +139,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
                    device=str(device), checkpoint=str(args.checkpoint),
                    torch_threads=torch.get_num_threads())
     if args.figures:
-        from models.figures import model_figures
+        from genspec.models.figures import model_figures
 
         x, labels = test_batches(split, spec.transform, batch_size=min(len(split), 2000), seed=args.seed)[0]
         paths = model_figures(spec.kind, spec.name, model, x, labels, args.figures, device=device,

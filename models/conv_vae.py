@@ -45,7 +45,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from reference import kl_normal_std, log_normal, reparameterize
+from genspec.reference import kl_normal_std, log_normal, reparameterize
 
 __all__ = ["ConvVAE"]
 

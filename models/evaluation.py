@@ -33,9 +33,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.data import Split, transform_batch
-from models.registry import ModelSpec
-from reference import bits_per_dim, gumbel_softmax, iwae_bound, kl_normal_std, log_normal, reparameterize
+from genspec.models.data import Split, transform_batch
+from genspec.models.registry import ModelSpec
+from genspec.reference import bits_per_dim, gumbel_softmax, iwae_bound, kl_normal_std, log_normal, reparameterize
 
 __all__ = ["evaluate_model", "iwae_log_likelihood", "test_batches"]
 

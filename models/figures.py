@@ -109,7 +109,7 @@ def image_grid(images: torch.Tensor, path: str | Path, *, cols: int = 10, title:
 def tau_sweep_distances(logits: torch.Tensor, taus: torch.Tensor, *,
                         generator: torch.Generator | None) -> torch.Tensor:
     """Mean L1 distance to one-hot for each tau: ``logits (..., K)``, ``taus (T,)`` -> ``(T,)``."""
-    from reference import gumbel_softmax, sample_gumbel
+    from genspec.reference import gumbel_softmax, sample_gumbel
 
     g = sample_gumbel(logits.shape, generator=generator, dtype=logits.dtype, device=logits.device)
     one_hot = F.one_hot((logits + g).argmax(-1), logits.shape[-1]).to(logits.dtype)

@@ -30,7 +30,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from reference import anneal_tau, bernoulli_log_prob, gumbel_max, gumbel_softmax
+from genspec.reference import anneal_tau, bernoulli_log_prob, gumbel_max, gumbel_softmax
 
 __all__ = ["CategoricalVAE"]
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from reference import NICE, bits_per_dim
+from genspec.reference import NICE, bits_per_dim
 
 __all__ = ["NICEModel"]
 

@@ -58,22 +58,22 @@ class ModelSpec:
 
 
 def _vae(**kw: Any) -> nn.Module:
-    from models.vae import MLPVAE
+    from genspec.models.vae import MLPVAE
     return MLPVAE(**kw)
 
 
 def _conv_vae(**kw: Any) -> nn.Module:
-    from models.conv_vae import ConvVAE
+    from genspec.models.conv_vae import ConvVAE
     return ConvVAE(**kw)
 
 
 def _gumbel_vae(**kw: Any) -> nn.Module:
-    from models.gumbel_vae import CategoricalVAE
+    from genspec.models.gumbel_vae import CategoricalVAE
     return CategoricalVAE(**kw)
 
 
 def _nice(**kw: Any) -> nn.Module:
-    from models.nice_model import NICEModel
+    from genspec.models.nice_model import NICEModel
     return NICEModel(**kw)
 
 
@@ -116,7 +116,7 @@ def _builtin() -> dict[str, ModelSpec]:
 def _autoencoders() -> dict[str, ModelSpec]:
     """The autoencoder family (``models.autoencoders``: ``registry`` and ``TRAINING``), if it imports."""
     try:
-        from models.autoencoders import TRAINING, registry as ae_registry
+        from genspec.models.autoencoders import TRAINING, registry as ae_registry
     except Exception:  # the family is optional: absent, or broken while it is being written
         return {}
     specs = {}

@@ -32,8 +32,8 @@ from typing import Any
 
 import torch
 
-from models.data import Split, load_split, transform_batch
-from models.registry import ModelSpec, get
+from genspec.models.data import Split, load_split, transform_batch
+from genspec.models.registry import ModelSpec, get
 
 __all__ = ["CHECKPOINT_FORMAT", "NonFiniteLossError", "TrainConfig", "TrainingInterrupted",
            "load_checkpoint", "resolve_device", "save_checkpoint", "train"]

@@ -43,7 +43,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from reference import bernoulli_log_prob, log_normal, negative_elbo, reparameterize
+from genspec.reference import bernoulli_log_prob, log_normal, negative_elbo, reparameterize
 
 __all__ = ["MLPVAE"]
 

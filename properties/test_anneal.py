@@ -16,7 +16,7 @@ import torch
 from hypothesis import given, strategies as st
 
 from genspec.checks import assert_close
-from properties._gumbel_common import log_uniform
+from genspec.properties._gumbel_common import log_uniform
 
 pytestmark = pytest.mark.area("gumbel")
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from genspec import strategies as gst
 from genspec.checks import assert_close
-from properties.test_bijector import F64, jacobian_logdet, randomize_
+from genspec.properties.test_bijector import F64, jacobian_logdet, randomize_
 
 pytestmark = pytest.mark.area("flows")
 

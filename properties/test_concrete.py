@@ -26,7 +26,7 @@ from scipy import integrate, special
 
 from genspec import strategies as gst
 from genspec.checks import assert_close, record
-from properties._gumbel_common import gumbel_noise, log_uniform, logits_cases
+from genspec.properties._gumbel_common import gumbel_noise, log_uniform, logits_cases
 
 pytestmark = pytest.mark.area("gumbel")
 

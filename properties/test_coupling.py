@@ -24,7 +24,7 @@ from torch import nn
 
 from genspec import strategies as gst
 from genspec.checks import assert_close
-from properties.test_bijector import F64, jacobian, random_mask, randomize_, shift_net
+from genspec.properties.test_bijector import F64, jacobian, random_mask, randomize_, shift_net
 
 pytestmark = pytest.mark.area("flows")
 

@@ -13,9 +13,9 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from faithful import seed004
+from genspec.faithful import seed004
 from genspec.checks import assert_close, record
-from properties._errata import LinearGaussian, assert_differs, f64
+from genspec.properties._errata import LinearGaussian, assert_differs, f64
 
 pytestmark = pytest.mark.area("gaussian")
 

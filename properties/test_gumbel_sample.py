@@ -16,7 +16,7 @@ from hypothesis import given, strategies as st
 
 from genspec import strategies as gst
 from genspec.checks import record
-from properties._gumbel_common import logits_cases
+from genspec.properties._gumbel_common import logits_cases
 
 pytestmark = pytest.mark.area("gumbel")
 

@@ -22,7 +22,7 @@ from hypothesis import assume, given, strategies as st
 from genspec import strategies as gst
 from genspec.checks import assert_close, record
 from genspec.tolerances import tolerance
-from properties._gumbel_common import gumbel_noise, log_uniform, logits_cases, one_hot64, softmax64, winner64
+from genspec.properties._gumbel_common import gumbel_noise, log_uniform, logits_cases, one_hot64, softmax64, winner64
 
 pytestmark = pytest.mark.area("gumbel")
 

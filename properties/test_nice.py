@@ -34,7 +34,7 @@ from torch.distributions import Normal
 from genspec import strategies as gst
 from genspec.checks import assert_close, record
 from genspec.tolerances import tolerance
-from properties.test_bijector import F64, jacobian, jacobian_logdet, magnitude, randomize_
+from genspec.properties.test_bijector import F64, jacobian, jacobian_logdet, magnitude, randomize_
 
 pytestmark = pytest.mark.area("flows")
 

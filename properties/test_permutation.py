@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from genspec import strategies as gst
 from genspec.checks import assert_close, record
-from properties.test_bijector import F64, jacobian
+from genspec.properties.test_bijector import F64, jacobian
 
 pytestmark = pytest.mark.area("flows")
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference.gaussian import _check_event, _check_tensor
+from genspec.reference.gaussian import _check_event, _check_tensor
 
 __all__ = ["bernoulli_log_prob"]
 

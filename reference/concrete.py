@@ -37,7 +37,7 @@ import math
 import torch
 from torch import Tensor
 
-from reference.gumbel import _check_logits, _check_tau
+from genspec.reference.gumbel import _check_logits, _check_tau
 
 __all__ = ["concrete_log_prob"]
 

@@ -35,7 +35,7 @@ import math
 
 import torch
 
-from reference._arguments import real_number
+from genspec.reference._arguments import real_number
 
 __all__ = ["gaussian_noise", "masking_noise"]
 

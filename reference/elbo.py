@@ -28,8 +28,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference.bernoulli import bernoulli_log_prob
-from reference.gaussian import kl_normal_std
+from genspec.reference.bernoulli import bernoulli_log_prob
+from genspec.reference.gaussian import kl_normal_std
 
 __all__ = ["negative_elbo"]
 

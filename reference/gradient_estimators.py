@@ -42,7 +42,7 @@ from typing import Callable, Literal
 import torch
 from torch import Tensor
 
-from reference.gaussian import _check_event, _check_finite, _check_tensor, reparameterize
+from genspec.reference.gaussian import _check_event, _check_finite, _check_tensor, reparameterize
 
 __all__ = ["score_function_gradient", "reparameterization_gradient"]
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from reference.gumbel import _check_logits, _check_tau, _gumbel64
+from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64
 
 __all__ = ["gumbel_softmax"]
 

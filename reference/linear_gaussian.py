@@ -39,7 +39,7 @@ import math
 import torch
 from torch import Tensor
 
-from reference.gaussian import _check_event, _check_finite, _check_tensor, check_gaussian, kl_normal_std
+from genspec.reference.gaussian import _check_event, _check_finite, _check_tensor, check_gaussian, kl_normal_std
 
 __all__ = ["LinearGaussian"]
 

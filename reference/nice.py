@@ -31,11 +31,11 @@ import math
 import torch
 from torch import nn
 
-from reference.composition import FlowSequential
-from reference.coupling import AdditiveCoupling
-from reference.partitions import interleaved_mask
-from reference.priors import sample_standard_logistic, standard_logistic_log_prob, standard_normal_log_prob
-from reference.scaling import Scaling
+from genspec.reference.composition import FlowSequential
+from genspec.reference.coupling import AdditiveCoupling
+from genspec.reference.partitions import interleaved_mask
+from genspec.reference.priors import sample_standard_logistic, standard_logistic_log_prob, standard_normal_log_prob
+from genspec.reference.scaling import Scaling
 
 __all__ = ["NICE", "coupling_mlp"]
 

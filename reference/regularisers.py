@@ -11,13 +11,13 @@ Each concept lives in its own module; this one gathers their public names for
 
 from __future__ import annotations
 
-from reference.contractive import *  # noqa: F401,F403
-from reference.contractive import __all__ as _contractive
-from reference.corruptions import *  # noqa: F401,F403
-from reference.corruptions import __all__ as _corruptions
-from reference.denoising import *  # noqa: F401,F403
-from reference.denoising import __all__ as _denoising
-from reference.sparse import *  # noqa: F401,F403
-from reference.sparse import __all__ as _sparse
+from genspec.reference.contractive import *  # noqa: F401,F403
+from genspec.reference.contractive import __all__ as _contractive
+from genspec.reference.corruptions import *  # noqa: F401,F403
+from genspec.reference.corruptions import __all__ as _corruptions
+from genspec.reference.denoising import *  # noqa: F401,F403
+from genspec.reference.denoising import __all__ as _denoising
+from genspec.reference.sparse import *  # noqa: F401,F403
+from genspec.reference.sparse import __all__ as _sparse
 
 __all__: list[str] = [*_sparse, *_contractive, *_corruptions, *_denoising]

@@ -34,7 +34,7 @@ import math
 
 import torch
 
-from reference._arguments import real_number
+from genspec.reference._arguments import real_number
 
 __all__ = ["l1_activity_penalty", "sparse_kl", "sparse_kl_penalty"]
 

@@ -174,9 +174,9 @@ class _SeedLoop:
         _record(self.current, report)
 
     def pytest_runtestloop(self, session: Any) -> bool:
-        from genspec.plugin import _STATE
+        from genspec.plugin import run_state
 
-        state = session.config.stash[_STATE]
+        state = run_state(session.config)
         designs = {}
         for item in session.items:
             m = item.get_closest_marker("statistical")

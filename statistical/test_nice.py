@@ -44,7 +44,7 @@ from scipy import stats as sps
 
 from genspec import stats
 from genspec.checks import record
-from properties.test_bijector import randomize_
+from genspec.properties.test_bijector import randomize_
 
 pytestmark = pytest.mark.area("flows")
 

@@ -28,15 +28,15 @@ from typing import Any, Callable
 
 from torch import nn
 
-from models.autoencoders.base import Autoencoder
-from models.autoencoders.contractive import ContractiveAE
-from models.autoencoders.conv import ConvAE
-from models.autoencoders.deep import DeepAE
-from models.autoencoders.dense import DenseAE
-from models.autoencoders.denoising import DenoisingConvAE
-from models.autoencoders.seq2seq import Seq2SeqAE
-from models.autoencoders.sparse import SparseKLAE, SparseL1AE
-from models.autoencoders.stacked import StackedAE, greedy_pretrain
+from genspec.models.autoencoders.base import Autoencoder
+from genspec.models.autoencoders.contractive import ContractiveAE
+from genspec.models.autoencoders.conv import ConvAE
+from genspec.models.autoencoders.deep import DeepAE
+from genspec.models.autoencoders.dense import DenseAE
+from genspec.models.autoencoders.denoising import DenoisingConvAE
+from genspec.models.autoencoders.seq2seq import Seq2SeqAE
+from genspec.models.autoencoders.sparse import SparseKLAE, SparseL1AE
+from genspec.models.autoencoders.stacked import StackedAE, greedy_pretrain
 
 __all__ = [
     "Autoencoder", "ContractiveAE", "ConvAE", "DeepAE", "DenoisingConvAE", "DenseAE", "Seq2SeqAE",

@@ -28,8 +28,8 @@ import numbers
 import torch
 from torch import nn
 
-from models.autoencoders.losses import pixel_bce
-from reference._arguments import real_number as real_option
+from genspec.models.autoencoders.losses import pixel_bce
+from genspec.reference._arguments import real_number as real_option
 
 __all__ = ["Autoencoder", "int_option", "real_option", "sizes_option"]
 

@@ -25,9 +25,9 @@ import math
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder, int_option, real_option
-from models.autoencoders.losses import per_pixel, pixel_bce
-from reference import contractive_penalty
+from genspec.models.autoencoders.base import Autoencoder, int_option, real_option
+from genspec.models.autoencoders.losses import per_pixel, pixel_bce
+from genspec.reference import contractive_penalty
 
 __all__ = ["ContractiveAE"]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder
+from genspec.models.autoencoders.base import Autoencoder
 
 __all__ = ["ConvAE", "conv_relu"]
 

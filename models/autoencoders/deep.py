@@ -15,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder, sizes_option
+from genspec.models.autoencoders.base import Autoencoder, sizes_option
 
 __all__ = ["DeepAE"]
 

@@ -29,9 +29,9 @@ import math
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder, real_option
-from models.autoencoders.conv import conv_relu, pool, up
-from reference import denoising_loss, gaussian_noise, masking_noise
+from genspec.models.autoencoders.base import Autoencoder, real_option
+from genspec.models.autoencoders.conv import conv_relu, pool, up
+from genspec.reference import denoising_loss, gaussian_noise, masking_noise
 
 __all__ = ["CORRUPTIONS", "DenoisingConvAE"]
 

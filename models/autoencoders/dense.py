@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.autoencoders.base import Autoencoder, int_option
+from genspec.models.autoencoders.base import Autoencoder, int_option
 
 __all__ = ["DenseAE"]
 

@@ -31,10 +31,10 @@ import math
 import torch
 from torch import nn
 
-from models.autoencoders.base import Autoencoder, int_option, real_option
-from models.autoencoders.dense import DenseAE
-from models.autoencoders.losses import pixel_bce
-from reference import l1_activity_penalty, sparse_kl_penalty
+from genspec.models.autoencoders.base import Autoencoder, int_option, real_option
+from genspec.models.autoencoders.dense import DenseAE
+from genspec.models.autoencoders.losses import pixel_bce
+from genspec.reference import l1_activity_penalty, sparse_kl_penalty
 
 __all__ = ["SparseKLAE", "SparseL1AE"]
 

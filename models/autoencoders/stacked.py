@@ -35,8 +35,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.autoencoders.base import Autoencoder, int_option, sizes_option
-from models.autoencoders.losses import pixel_bce
+from genspec.models.autoencoders.base import Autoencoder, int_option, sizes_option
+from genspec.models.autoencoders.losses import pixel_bce
 
 __all__ = ["LayerAE", "StackedAE", "greedy_pretrain"]
 

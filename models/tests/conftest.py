@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.data import Split
+from genspec.models.data import Split
 
 N_TRAIN, N_TEST = 256, 200
 
@@ -53,14 +53,14 @@ def fake_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def fake_train(fake_root: Path) -> Split:
-    from models.data import load_split
+    from genspec.models.data import load_split
 
     return load_split("fashion-mnist", train=True, data_dir=fake_root)
 
 
 @pytest.fixture(scope="session")
 def fake_test(fake_root: Path) -> Split:
-    from models.data import load_split
+    from genspec.models.data import load_split
 
     return load_split("fashion-mnist", train=False, data_dir=fake_root)
 

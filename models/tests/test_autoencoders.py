@@ -18,7 +18,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from genspec.checks import assert_close, record
-from models.autoencoders import (
+from genspec.models.autoencoders import (
     ContractiveAE, ConvAE, DeepAE, DenoisingConvAE, DenseAE, Seq2SeqAE, SparseKLAE, SparseL1AE, StackedAE,
     greedy_pretrain, registry,
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models import training
-from models.training import TrainConfig, load_checkpoint, save_checkpoint, train
+from genspec.models import training
+from genspec.models.training import TrainConfig, load_checkpoint, save_checkpoint, train
 
 pytestmark = pytest.mark.area("models")
 

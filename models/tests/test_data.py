@@ -7,8 +7,8 @@ import gzip
 import pytest
 import torch
 
-from models import data
-from models.data import DatasetNotFoundError, binarize, dequantize, load_split
+from genspec.models import data
+from genspec.models.data import DatasetNotFoundError, binarize, dequantize, load_split
 
 pytestmark = pytest.mark.area("models")
 

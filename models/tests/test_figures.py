@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models import figures
+from genspec.models import figures
 
 pytestmark = pytest.mark.area("models")
 

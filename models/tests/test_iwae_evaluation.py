@@ -16,7 +16,7 @@ import math
 import pytest
 import torch
 
-from models.evaluation import iwae_log_likelihood
+from genspec.models.evaluation import iwae_log_likelihood
 
 pytestmark = pytest.mark.area("models")
 

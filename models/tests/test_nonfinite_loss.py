@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 import torch
 
-from models import registry, training
-from models.training import NonFiniteLossError, TrainConfig, load_checkpoint, train
+from genspec.models import registry, training
+from genspec.models.training import NonFiniteLossError, TrainConfig, load_checkpoint, train
 
 pytestmark = pytest.mark.area("models")
 

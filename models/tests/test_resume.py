@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from models import registry
-from models.evaluation import evaluate_model
-from models.training import TrainConfig, TrainingInterrupted, load_checkpoint, train
+from genspec.models import registry
+from genspec.models.evaluation import evaluate_model
+from genspec.models.training import TrainConfig, TrainingInterrupted, load_checkpoint, train
 
 pytestmark = pytest.mark.area("models")
 

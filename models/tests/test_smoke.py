@@ -13,9 +13,9 @@ import math
 import pytest
 import torch
 
-from models import registry
-from models.evaluation import evaluate_model
-from models.training import TrainConfig, load_checkpoint, train
+from genspec.models import registry
+from genspec.models.evaluation import evaluate_model
+from genspec.models.training import TrainConfig, load_checkpoint, train
 
 pytestmark = pytest.mark.area("models")
 

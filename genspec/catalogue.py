@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from genspec.suite import pytest_args
+from genspec.suite import child_environment, pytest_args
 
 
 @dataclass
@@ -60,13 +60,13 @@ class Outcome:
 
 def discover(area: str | None = None, names: list[str] | None = None) -> list[Entry]:
     """The catalogue's entries (optionally one area's, or the named ones)."""
-    import bugs
+    from genspec import bugs
 
     found = []
     for info in sorted(pkgutil.iter_modules(bugs.__path__), key=lambda m: m.name):
         if info.name.startswith("_") or (names and info.name not in names and f"bugs.{info.name}" not in names):
             continue
-        module = importlib.import_module(f"bugs.{info.name}")
+        module = importlib.import_module(f"genspec.bugs.{info.name}")
         missing = [k for k in ("AREA", "CAUGHT_BY", "SOURCE") if not hasattr(module, k)]
         if missing or not module.__doc__:
             raise ValueError(f"bugs.{info.name} lacks {missing or ['a docstring']}")
@@ -83,11 +83,12 @@ def discover(area: str | None = None, names: list[str] | None = None) -> list[En
 def run_entry(entry: Entry, *, threads: int = 1) -> Outcome:
     """Run the entry's area of the default suite against it, stopping at the first failure."""
     with tempfile.TemporaryDirectory() as tmp:
-        args = pytest_args(f"bugs.{entry.name}", extra=[
-            "-x", "-q", "-p", "no:cacheprovider", f"--area={entry.area}",
-            f"--genspec-report={tmp}", "--spec-seed=0",
+        args = pytest_args(f"bugs.{entry.name}", areas=(entry.area,), extra=[
+            "-x", "-q", "-p", "no:cacheprovider", f"--genspec-report={tmp}", "--genspec-seed=0",
+            "--genspec-shrink=off",
         ])
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+        env = child_environment(dict(os.environ), Path.cwd())
+        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, env=env)
         seconds = time.perf_counter() - start
