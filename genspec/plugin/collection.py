@@ -16,6 +16,8 @@ MARKERS: dict[str, str] = {
     "statistical(statistic, n, alpha, detects)": "a statistical test and its declared design",
     "slow": "expensive; excluded unless --genspec-run-slow or the thorough profile",
     "gpu": "runs on a CUDA device",
+    "tier(name)": "the verdict tier of a check that uses the implementation: law, numerics or validation",
+    "feature(name)": "an optional feature of the contract (docs/spec-api.md) the check needs",
 }
 
 
