@@ -21,7 +21,7 @@ def _marks(obj: object) -> list[pytest.Mark]:
     return list(marks) if isinstance(marks, list) else [marks]
 
 
-SUITE_PACKAGES: tuple[str, ...] = ("statistical", "properties", "models.tests")
+SUITE_PACKAGES: tuple[str, ...] = ("genspec.statistical", "genspec.properties", "genspec.models.tests")
 
 
 def collect_designs(packages: tuple[str, ...] = SUITE_PACKAGES) -> dict[str, list[Design]]:

@@ -34,9 +34,28 @@ def item_area(item: pytest.Item) -> str:
     return str(marker.args[0])
 
 
+PROTOCOL_ARGUMENTS: dict[str, str] = {"flow_entry": "FLOWS", "sampler_entry": "SAMPLERS",
+                                      "relaxed_entry": "RELAXED"}
+"""A check's argument that runs it once per entry of the implementation's protocol registry."""
+
+
+def _parametrize_protocol_entries(metafunc: pytest.Metafunc) -> None:
+    """``flow_entry`` (``sampler_entry``, ``relaxed_entry``): one item per key of the implementation's
+    ``FLOWS`` (``SAMPLERS``, ``RELAXED``). Without the registry, one item whose value is None: the check
+    then asks ``impl.FLOWS`` and ends as not provided."""
+    state = run_state(metafunc.config)
+    for argument, registry in PROTOCOL_ARGUMENTS.items():
+        if argument not in metafunc.fixturenames:
+            continue
+        entries = getattr(state.impl.module, registry, None) if state.impl is not None else None
+        names = sorted(entries) if isinstance(entries, dict) and entries else [None]
+        metafunc.parametrize(argument, names, ids=[n if n is not None else f"no-{registry}" for n in names])
+
+
 def generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize the ``device`` argument over the run's devices, unless a fixture named ``device``
-    (the user's own, in a mixed run) provides it."""
+    """Parametrize protocol entries, and the ``device`` argument over the run's devices unless a
+    fixture named ``device`` (the user's own, in a mixed run) provides it."""
+    _parametrize_protocol_entries(metafunc)
     if "device" not in metafunc.fixturenames:
         return
     if "device" in getattr(metafunc, "_arg2fixturedefs", {}):
