@@ -6,7 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import contractive_penalty as _contractive_penalty
 
 AREA = "autoencoders"
-CAUGHT_BY = ("properties/test_contractive_penalty.py::"
+CAUGHT_BY = ("properties/test_contractive.py::"
              "test_contractive_penalty_gradients_match_autograd_of_the_jacobian_norm")
 SOURCE = ("seen in public code: the widely copied Keras contractive loss (A. Kristiadi, 'Deriving "
           "Contractive Autoencoder and Implementing it in Keras', 2016) reads the weights with "

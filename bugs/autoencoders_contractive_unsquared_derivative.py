@@ -5,7 +5,7 @@ import torch
 from torch.nn import functional as F
 
 AREA = "autoencoders"
-CAUGHT_BY = "properties/test_contractive_penalty.py::test_contractive_penalty_is_squared_frobenius_norm_of_jacobian"
+CAUGHT_BY = "properties/test_contractive.py::test_contractive_penalty_is_squared_frobenius_norm_of_jacobian"
 SOURCE = ("analogue: lisa-lab/pylearn2#90 (CAE penalty corrected: the mean of the Jacobians instead"
           " of their squared Frobenius norm) and #142 (the weights summed and then squared instead "
           "of squared and then summed); ||J||_F^2 = sum_ij (h_j(1 - h_j) W_ji)^2")

@@ -4,7 +4,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
-CAUGHT_BY = ("properties/test_corruptions_masking.py::"
+CAUGHT_BY = ("properties/test_corruptions_masking_noise.py::"
              "test_masking_noise_zeroes_exactly_round_fraction_d_and_keeps_the_rest")
 SOURCE = ("analogue: nathanmarlor/foxess_modbus#375 (Round rather than truncating number values: "
           "int(6.6 * 10) = 65); n_masked = int(corruption_level * n_features) truncates the same "

@@ -6,7 +6,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
-CAUGHT_BY = "properties/test_elbo.py::test_bernoulli_log_prob_matches_torch_distributions"
+CAUGHT_BY = "properties/test_bernoulli.py::test_bernoulli_log_prob_matches_torch_distributions"
 SOURCE = ("seed 000 (code example): the decoder returns torch.sigmoid(self.fc4(h)) and the loss is "
           "F.binary_cross_entropy(recon_x, x, reduction='sum'): log(1 - sigmoid(l)) is log 0 once "
           "sigmoid(l) rounds to 1 (l > ~17 in float32) and PyTorch clamps each log at -100")

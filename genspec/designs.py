@@ -1,6 +1,6 @@
 """The declared designs of the suite's statistical tests, read from their ``statistical`` markers.
 
-Used by ``statistical/test_alpha_budget.py`` (the α budget) and ``genspec designs`` (the table of
+Used by ``meta_tests/test_alpha_budget.py`` (the α budget) and ``genspec designs`` (the table of
 statistic, sample size, α and smallest detected deviation for the docs). A parametrized test counts
 once per parameter set, as pytest collects it.
 """

@@ -14,7 +14,7 @@ rate α and the smallest deviation it detects with power ≥ 0.99. The numbers c
 * Two-sided z-test of a mean with known (or bounded) standard deviation.
 
 The per-test α is declared in the test's ``statistical`` marker; ``total_alpha`` adds them up and
-``statistical/test_alpha_budget.py`` asserts the suite's total is at most ``SUITE_ALPHA``.
+``meta_tests/test_alpha_budget.py`` asserts the suite's total is at most ``SUITE_ALPHA``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ needs is a seeded ``torch.Generator`` drawn here, so a shrunk example reproduces
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from hypothesis import strategies as st
@@ -83,3 +85,35 @@ def seeds() -> st.SearchStrategy[int]:
 def generators() -> st.SearchStrategy[torch.Generator]:
     """A CPU ``torch.Generator`` seeded from a drawn integer (shown in the falsifying example)."""
     return seeds().map(lambda s: torch.Generator().manual_seed(s))
+
+
+def log_uniform(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """Floats spread evenly in log10 over ``[lo, hi]`` (temperatures from 1e-3 to 1e4, say)."""
+    return st.floats(math.log10(lo), math.log10(hi)).map(lambda e: float(10.0**e))
+
+
+@st.composite
+def logits_cases(
+    draw: st.DrawFn,
+    *,
+    dtype: torch.dtype | None = None,
+    min_k: int = 1,
+    max_k: int = 6,
+    min_rank: int = 0,
+    max_rank: int = 3,
+    neg_inf: bool = False,
+    bound: float = 10.0,
+) -> torch.Tensor:
+    """Logits ``(*batch, K)``, batch rank ``min_rank..max_rank``, entries in ``[-bound, bound]``;
+    with ``neg_inf`` some entries are -inf, never a whole row."""
+    dtype = draw(float_dtypes()) if dtype is None else dtype
+    batch = draw(batch_shapes(min_rank=min_rank, max_rank=max_rank))
+    k = draw(st.integers(min_k, max_k))
+    logits = draw(tensors(batch + (k,), dtype=dtype, min_value=-bound, max_value=bound))
+    if neg_inf and k > 1:
+        flags = draw(st.lists(st.booleans(), min_size=logits.numel(), max_size=logits.numel()))
+        mask = torch.tensor(flags, dtype=torch.bool).reshape(logits.shape)
+        keep = draw(st.integers(0, k - 1))
+        mask[..., keep] = False  # every row keeps a finite logit
+        logits = logits.masked_fill(mask, -math.inf)
+    return logits

@@ -16,7 +16,7 @@ import torch
 from hypothesis import given, strategies as st
 
 from genspec.checks import assert_close
-from genspec.properties._gumbel_common import log_uniform
+from genspec.strategies import log_uniform
 
 pytestmark = pytest.mark.area("gumbel")
 
@@ -69,3 +69,16 @@ def test_piecewise_constant_non_increasing_and_floored(impl, schedule, step) -> 
     assert impl.anneal_tau(0, **schedule) == max(schedule["tau_min"], schedule["tau0"])
     if schedule["rate"] > 0:
         assert impl.anneal_tau(10**12, **schedule) == schedule["tau_min"], "tau must reach its floor"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"step": -1}, "step"), ({"step": 10, "every": 0}, "every"), ({"step": 10, "tau0": 0.0}, "tau0"),
+     ({"step": 10, "tau_min": -0.5}, "tau_min"), ({"step": 10, "tau_min": math.nan}, "tau_min"),
+     ({"step": 10, "rate": -1e-4}, "rate"), ({"step": 10, "tau0": math.inf}, "tau0")],
+    ids=["step<0", "every=0", "tau0=0", "tau_min<0", "tau_min=nan", "rate<0", "tau0=inf"],
+)
+def test_anneal_tau_rejects_bad_arguments(impl, kwargs, name) -> None:
+    step = kwargs.pop("step")
+    with pytest.raises(ValueError, match=name):
+        impl.anneal_tau(step, **kwargs)

@@ -21,12 +21,15 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import integrate, special
 
 from genspec import strategies as gst
+from genspec.bad_inputs import BAD_TAUS, LOGITS, bad_logits, bad_tensor_taus, simplex_points
 from genspec.checks import assert_close, record
-from genspec.properties._gumbel_common import gumbel_noise, log_uniform, logits_cases
+from genspec.oracles.categorical import gumbel_noise, tensor_tau_shapes
+from genspec.strategies import log_uniform, logits_cases
 
 pytestmark = pytest.mark.area("gumbel")
 
@@ -104,14 +107,6 @@ def test_invariant_to_shifting_the_logits(impl, data) -> None:
                  kind="concrete_log_density", what=f"log density with logits + {c} (tau={tau})")
 
 
-def _tensor_taus(tau: torch.Tensor) -> list[torch.Tensor]:
-    """From temperatures ``(*batch, 1)``: every tensor-tau shape broadcastable to ``(*batch, 1)`` that
-    this suite checks, 0-d, ``(1,)`` and ``(*batch[i:], 1)`` for each suffix of the batch (the first
-    row of the dropped leading axes)."""
-    batch_rank = tau.dim() - 1
-    return [tau.reshape(-1)[0], tau.reshape(-1)[:1]] + [tau[(0,) * i] for i in range(batch_rank)]
-
-
 @pytest.mark.parametrize("batch", [(), (4,), (2, 3)], ids=str)
 @given(data=st.data())
 def test_tensor_tau_gives_each_row_its_own_temperature(impl, batch, data) -> None:
@@ -123,7 +118,7 @@ def test_tensor_tau_gives_each_row_its_own_temperature(impl, batch, data) -> Non
     logits = data.draw(gst.tensors(batch + (k,), dtype=torch.float64, min_value=-5, max_value=5))
     y = _simplex_points(data, batch + (k,), 1e-3)
     taus = 10.0 ** data.draw(gst.tensors(batch + (1,), dtype=torch.float64, min_value=-1.0, max_value=0.7))
-    for tau in _tensor_taus(taus):  # temperatures in [0.1, 5], below and above 1
+    for tau in tensor_tau_shapes(taus):  # temperatures in [0.1, 5], below and above 1
         tau_shape = tuple(tau.shape)
         got = impl.concrete_log_prob(y, logits, tau)
         assert tuple(got.shape) == batch, f"tau.shape={tau_shape}: result shape {tuple(got.shape)} != batch {batch}"
@@ -296,3 +291,21 @@ def test_log_density_of_its_own_float32_samples_is_never_nan(impl, generator) ->
     log_p = impl.concrete_log_prob(y, logits, 0.02)
     record(rows_with_a_zero=int((y == 0).any(-1).sum()), nan=int(torch.isnan(log_p).sum()))
     assert not bool(torch.isnan(log_p).any()), f"{int(torch.isnan(log_p).sum())} of 2000 log densities are NaN"
+
+
+@pytest.mark.parametrize("tau", BAD_TAUS)
+def test_concrete_log_prob_rejects_a_bad_tau(impl, tau) -> None:
+    with pytest.raises(ValueError, match="tau"):
+        impl.concrete_log_prob(simplex_points(), LOGITS, tau)
+
+
+@pytest.mark.parametrize("tau", bad_tensor_taus())
+def test_concrete_log_prob_rejects_a_tensor_tau_with_a_bad_entry(impl, tau) -> None:
+    with pytest.raises(ValueError, match="tau"):
+        impl.concrete_log_prob(simplex_points(), LOGITS, tau)
+
+
+@pytest.mark.parametrize("logits", bad_logits())
+def test_concrete_log_prob_rejects_bad_logits(impl, logits) -> None:
+    with pytest.raises(ValueError, match="logits"):
+        impl.concrete_log_prob(simplex_points(), logits, 1.0)

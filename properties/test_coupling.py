@@ -1,14 +1,12 @@
-r"""Properties of ``AdditiveCoupling`` and of composing flow layers (seed 003, eq. (7)-(11)).
+r"""Properties of ``AdditiveCoupling`` (seed 003, eq. (7)-(10)).
 
     forward:  y[mask] = x[mask],  y[~mask] = x[~mask] + net(x[mask]),   logdet = 0
     inverse:  x[mask] = y[mask],  x[~mask] = y[~mask] - net(y[mask]),   logdet = 0
 
 In the mask's block order (mask coordinates first) the Jacobian is exactly [[I, 0], [dnet, I]]:
-unit lower triangular, so det = 1 whatever the net (the seed's eq. (8), "对角线全部为 1"). A
-composition's logdet is the sum of its layers' logdets at the intermediate points (eq. (11)).
-The nets are test-owned, random and non-zero; masks are random subsets, D in 6..9. The interleaved
-partition NICE uses, ``interleaved_mask(dim, odd=...)``, is checked against masks written out here:
-True on the even indices (the seed's first part, x1) by default, on the odd ones with ``odd=True``.
+unit lower triangular, so det = 1 whatever the net (the seed's eq. (8), "对角线全部为 1").
+The nets are test-owned, random and non-zero; masks are random subsets, D in 6..9. Composition is
+in ``test_composition.py``, the interleaved partition in ``test_partitions.py``.
 
 References: seed 003_2bb67353180af150.txt, section flow / 分块耦合层 and 细水长flow;
 Dinh et al., arXiv:1410.8516, §3.2-3.3.
@@ -19,27 +17,13 @@ from __future__ import annotations
 import pytest
 import torch
 from hypothesis import given
-from hypothesis import strategies as st
 from torch import nn
 
-from genspec import strategies as gst
 from genspec.checks import assert_close
-from genspec.properties.test_bijector import F64, jacobian, random_mask, randomize_, shift_net
+from genspec.oracles.jacobian import jacobian
+from genspec.oracles.layers import F64, coupling_cases, shift_net
 
 pytestmark = pytest.mark.area("flows")
-
-
-@st.composite
-def coupling_cases(draw, *, dtype: torch.dtype | None = F64):
-    """``(mask, net, x)``: a random mask of D in 6..9, a random net, x ``(*batch, D)``, batch rank 1-3."""
-    dim = draw(st.integers(6, 9))
-    dt = dtype or draw(gst.float_dtypes())
-    g = torch.Generator().manual_seed(draw(st.integers(0, 2**31)))
-    mask = random_mask(dim, g)
-    net = shift_net(int(mask.sum()), int((~mask).sum()), g, dt)
-    batch = draw(gst.batch_shapes(min_rank=1, max_rank=3))
-    x = draw(gst.tensors((*batch, dim), dtype=dt, min_value=-3, max_value=3))
-    return mask, net, x
 
 
 @given(case=coupling_cases(dtype=None))
@@ -93,49 +77,7 @@ def test_coupling_accepts_an_unbatched_vector(impl, generator):
     assert_close(layer.inverse(y)[0], x, kind="roundtrip", what="unbatched round trip")
 
 
-@given(case=coupling_cases(), seed=st.integers(0, 2**31))
-def test_composition_logdet_is_the_sum_of_the_layers_logdets(impl, case, seed):
-    mask, net, x = case
-    dim = x.shape[-1]
-    g = torch.Generator().manual_seed(seed)
-    layers = [impl.AdditiveCoupling(mask, net), randomize_(impl.Scaling(dim).to(F64), g),
-              impl.RandomPermutation(dim, generator=g), randomize_(impl.Scaling(dim).to(F64), g)]
-    flow = impl.FlowSequential(layers)
-    z, logdet = flow(x)
-    h, total = x, torch.zeros(x.shape[:-1], dtype=F64)
-    for layer in layers:
-        h, ld = layer(h)
-        total = total + ld.detach()
-    assert_close(z, h.detach(), kind="roundtrip", what="FlowSequential applies the layers in order")
-    assert_close(logdet, total, kind="logdet", what="composition: logdet = sum of the layers' logdets")
-    x_back, inv_logdet = flow.inverse(z)
-    assert_close(inv_logdet, -total, kind="logdet", what="composition: inverse logdet = -forward logdet")
-    assert_close(x_back, x, kind="roundtrip", what="FlowSequential inverse applies the inverses in reverse")
-
-
-def test_a_composition_of_one_layer_is_that_layer(impl, generator):
-    """``FlowSequential([f])`` is f itself: the same output and logdet in both directions."""
-    layer = randomize_(impl.Scaling(7).to(F64), generator)
-    flow = impl.FlowSequential([layer])
-    x = torch.randn(4, 7, generator=generator, dtype=F64)
-    for direction, got, expected in (("forward", flow(x), layer(x)), ("inverse", flow.inverse(x), layer.inverse(x))):
-        assert_close(got[0], expected[0].detach(), kind="roundtrip", what=f"one-layer composition: {direction} output")
-        assert_close(got[1], expected[1].detach(), kind="logdet", what=f"one-layer composition: {direction} logdet")
-
-
 # ----------------------------------------------------------------------------- the interleaved partition
-
-
-@given(dim=st.integers(2, 12))
-def test_interleaved_mask_is_true_on_even_indices_by_default_and_on_odd_ones_when_asked(impl, dim):
-    """Seed 003 (实验 / 模型细节): "下标为偶数的作为第一部分" -- the even indices are x1, the side
-    that passes through; ``odd=True`` is the other half of the alternation."""
-    even = torch.tensor([i % 2 == 0 for i in range(dim)])
-    for call, got, expected in (("interleaved_mask(dim)", impl.interleaved_mask(dim), even),
-                                ("interleaved_mask(dim, odd=False)", impl.interleaved_mask(dim, odd=False), even),
-                                ("interleaved_mask(dim, odd=True)", impl.interleaved_mask(dim, odd=True), ~even)):
-        assert got.dtype == torch.bool and got.shape == (dim,), f"{call}: {got.dtype} {tuple(got.shape)}"
-        assert torch.equal(got, expected), f"{call} = {got.int().tolist()}, expected {expected.int().tolist()}"
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -169,9 +111,3 @@ def test_coupling_rejects_a_net_whose_output_does_not_fit(impl, generator):
             layer.inverse(x)
 
 
-@pytest.mark.parametrize("dim", [1, 0, -2])
-def test_interleaved_mask_rejects_a_dim_below_two(impl, dim):
-    """With D < 2 one side of the partition is empty and the coupling would be no bijection of
-    interest (``AdditiveCoupling`` rejects it): the mask itself refuses, naming dim."""
-    with pytest.raises(ValueError, match=r"\bdim\b"):
-        impl.interleaved_mask(dim)

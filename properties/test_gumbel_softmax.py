@@ -1,6 +1,6 @@
 r"""Properties of ``gumbel_softmax``: ``y = softmax((logits + g) / tau)``, soft and straight-through hard.
 
-Checked against float64 oracles written here (``properties/_gumbel_common.py``): the simplex, exact
+Checked against float64 oracles (``genspec.oracles.categorical``): the simplex, exact
 one-hot hard samples, the straight-through gradient, ``argmax y = argmax(logits + g)`` for every tau,
 the tau -> 0 bound ``||y - one_hot||_1 <= 2 (K' - 1) exp(-gap / tau)``, the tau -> inf bound
 ``|y_k - 1/K'| <= (exp(range / tau) - 1) / K'`` (K': the finite logits of the row), shift invariance,
@@ -17,12 +17,15 @@ import math
 
 import pytest
 import torch
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from genspec import strategies as gst
+from genspec.bad_inputs import bad_logits
 from genspec.checks import assert_close, record
+from genspec.oracles.categorical import gumbel_noise, one_hot64, softmax64, winner64
+from genspec.strategies import log_uniform, logits_cases
 from genspec.tolerances import tolerance
-from genspec.properties._gumbel_common import gumbel_noise, log_uniform, logits_cases, one_hot64, softmax64, winner64
 
 pytestmark = pytest.mark.area("gumbel")
 
@@ -300,62 +303,6 @@ def test_huge_finite_logits_give_a_finite_sample_at_every_tau(impl, data) -> Non
 # ------------------------------------------------------------------ tensor temperatures
 
 
-def _tensor_taus(tau: torch.Tensor) -> list[torch.Tensor]:
-    """From temperatures ``(*batch, 1)``: 0-d, ``(1,)`` and ``(*batch[i:], 1)`` for each suffix of the
-    batch, every shape broadcastable to ``(*batch, 1)`` (the first row of the dropped leading axes)."""
-    return [tau.reshape(-1)[0], tau.reshape(-1)[:1]] + [tau[(0,) * i] for i in range(tau.dim() - 1)]
-
-
-@pytest.mark.parametrize("batch", [(), (4,), (2, 3)], ids=str)
-@given(data=st.data())
-def test_tensor_tau_gives_each_row_its_own_temperature(impl, batch, data) -> None:
-    """``tau`` may be a tensor broadcastable to ``(*batch, 1)`` (0-d, ``(1,)``, ``(*batch, 1)`` or a
-    suffix of it), with entries below and above 1: row b is ``softmax((l_b + g_b) / tau_b)`` and the
-    hard sample is still ``one_hot(argmax(l + g))``."""
-    dtype = data.draw(gst.float_dtypes())
-    k = data.draw(st.integers(1, 5))
-    logits = data.draw(gst.tensors(batch + (k,), dtype=dtype, min_value=-10, max_value=10))
-    g = gumbel_noise(logits.shape, dtype=dtype, seed=data.draw(gst.seeds()))
-    noisy = logits.to(torch.float64) + g.to(torch.float64)
-    taus = 10.0 ** data.draw(gst.tensors(batch + (1,), dtype=torch.float64, min_value=-0.6, max_value=2.0))
-    for tau in _tensor_taus(taus.to(dtype)):  # in [0.25, 100], as TAUS_F32
-        shape = tuple(tau.shape)
-        y = impl.gumbel_softmax(logits, tau, gumbels=g)
-        assert y.shape == logits.shape and y.dtype == dtype, f"tau.shape={shape}: sample {y.shape}, {y.dtype}"
-        expected = softmax64(noisy / tau.to(torch.float64))
-        assert_close(y, expected, kind="tempered_softmax",
-                     what=f"softmax((logits + gumbels) / tau) with tau of shape {shape}, batch {batch}")
-        hard = impl.gumbel_softmax(logits, tau, hard=True, gumbels=g)
-        assert torch.equal(hard.to(torch.float64), one_hot64(winner64(logits, g), k)), (
-            f"tau.shape={shape}: hard sample {hard.tolist()} != one_hot(argmax(logits + gumbels))")
-
-
-@pytest.mark.parametrize("tau_value", [0.5, 3.0, 1e-200], ids=["tau=0.5", "tau=3", "tau=1e-200"])
-@given(data=st.data())
-def test_gradient_in_a_tensor_tau_is_the_closed_form_and_finite(impl, tau_value, data) -> None:
-    """A tensor tau ``(*batch, 1)`` with requires_grad gets ``d(w . y)/d tau = -(1 / tau) sum_k w_k y_k
-    (a_k - sum_j y_j a_j) / tau`` with ``a = l + g`` (float64 closed form), finite with -inf logits
-    (whose y_k = 0 contributes 0, not ``0 · inf = NaN``) and at tau = 1e-200, where every row is one-hot
-    and the gradient is exactly 0."""
-    logits = data.draw(logits_cases(dtype=torch.float64, neg_inf=True, min_k=2, min_rank=1))
-    g = gumbel_noise(logits.shape, dtype=torch.float64, seed=data.draw(gst.seeds()))
-    w = data.draw(gst.tensors(logits.shape, dtype=torch.float64, min_value=-1, max_value=1))
-    spread = 10.0 ** data.draw(gst.tensors(logits.shape[:-1] + (1,), dtype=torch.float64, min_value=0, max_value=0.5))
-    tau = (tau_value * spread).requires_grad_(True)  # one temperature per row, in [tau_value, 3.2 tau_value]
-    y = impl.gumbel_softmax(logits, tau, gumbels=g)
-    (grad,) = torch.autograd.grad((y * w).sum(), tau)
-    assert bool(torch.isfinite(grad).all()), f"tau={tau_value}: d/dtau is not finite: {grad}"
-    t = tau.detach()
-    a = logits + g
-    a = a - a.amax(dim=-1, keepdim=True)
-    y64 = softmax64(a / t)
-    finite = torch.isfinite(a)
-    a0 = torch.where(finite, a, 0.0)
-    centred = torch.where(finite, (a0 - (y64 * a0).sum(dim=-1, keepdim=True)) / t, 0.0)
-    expected = -(w * y64 * centred).sum(dim=-1, keepdim=True) / t
-    assert_close(grad, expected, kind="gradient", what=f"d(w . y)/dtau, closed form (tau ~ {tau_value})")
-
-
 # ------------------------------------------------------------------ -inf logits, determinism, rows
 
 
@@ -393,3 +340,9 @@ def test_rows_of_a_batch_get_their_own_noise(impl, generator) -> None:
     distinct = torch.unique(y, dim=0).shape[0]
     record(distinct_rows=distinct)
     assert distinct == 32, f"32 identical logit rows gave only {distinct} distinct soft samples: shared noise"
+
+
+@pytest.mark.parametrize("logits", bad_logits())
+def test_gumbel_softmax_rejects_bad_logits(impl, logits) -> None:
+    with pytest.raises(ValueError, match="logits"):
+        impl.gumbel_softmax(logits, 1.0, generator=torch.Generator().manual_seed(0))

@@ -28,7 +28,7 @@ from torch.distributions import Normal
 
 from genspec import strategies as gst
 from genspec.checks import assert_close
-from genspec.properties.test_bijector import F64, random_mask, randomize_, shift_net
+from genspec.oracles.layers import F64, random_mask, randomize_, shift_net
 
 pytestmark = pytest.mark.area("flows")
 

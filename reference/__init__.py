@@ -31,4 +31,8 @@ from genspec.reference.bits_per_dim import *  # noqa: F401,F403
 from genspec.reference.dequantize import *  # noqa: F401,F403
 
 # --- Autoencoder regularisers and corruptions (seeds 001, 002) ---
-from genspec.reference.regularisers import *  # noqa: F401,F403
+from genspec.reference.sparse import *  # noqa: F401,F403
+from genspec.reference.contractive import *  # noqa: F401,F403
+from genspec.reference.corruptions import *  # noqa: F401,F403
+from genspec.reference.denoising import *  # noqa: F401,F403
+

@@ -1,4 +1,4 @@
-r"""Statistical tests of NICE's density and sampler (D = 6) and of uniform dequantization.
+r"""Statistical tests of NICE's density and sampler (D = 6).
 
 1. The density normalises, by a Monte Carlo ball volume. For a ball B (centre: the coordinate-wise
    median of a separate pilot sample; radius: the pilot's 20% distance quantile, so that ~20% and at
@@ -26,7 +26,6 @@ r"""Statistical tests of NICE's density and sampler (D = 6) and of uniform dequa
    z statistic's tails grow heavier than normal.
 2. The latent of sample(temperature=T) is T times a prior draw: forward(sample(n, T)) / T, pooled
    over coordinates, against the prior's CDF (one-sample KS).
-3. Dequantization noise is uniform: n_bins * dequantize(k) - k against U[0, 1) (one-sample KS).
 
 Every n comes from ``genspec.stats``; the flows area's alpha adds up to 9e-5 (share 1e-4).
 
@@ -44,7 +43,7 @@ from scipy import stats as sps
 
 from genspec import stats
 from genspec.checks import record
-from genspec.properties.test_bijector import randomize_
+from genspec.oracles.layers import randomize_
 
 pytestmark = pytest.mark.area("flows")
 
@@ -148,23 +147,3 @@ def test_sample_latents_follow_the_prior_scaled_by_the_temperature(impl, prior, 
     assert result.pvalue > ALPHA_LATENT, (
         f"forward(sample(temperature={TEMPERATURE})) / {TEMPERATURE} is not {prior}-distributed: "
         f"KS D = {result.statistic:.4f}, p = {result.pvalue:.2e}")
-
-
-# --------------------------------------------------------------------------- dequantization
-
-ALPHA_DEQUANT = 1e-5
-DEQUANT_DISTANCE = 0.01
-N_DEQUANT = stats.ks_sample_size(DEQUANT_DISTANCE, alpha=ALPHA_DEQUANT)
-
-
-@pytest.mark.statistical(
-    statistic="one-sample Kolmogorov-Smirnov of n_bins * dequantize(k) - k against U[0, 1)",
-    n=N_DEQUANT, alpha=ALPHA_DEQUANT,
-    detects=f"dequantization noise at CDF distance {DEQUANT_DISTANCE} from uniform")
-def test_dequantization_noise_is_uniform(impl, generator):
-    k = torch.arange(N_DEQUANT) % 256
-    y = impl.dequantize(k, generator=generator, dtype=F64)
-    u = (y * 256 - k).numpy()
-    result = sps.kstest(u, "uniform")
-    record(n=u.size, ks_statistic=float(result.statistic), p_value=float(result.pvalue))
-    assert result.pvalue > ALPHA_DEQUANT, f"dequantization noise not uniform: KS p = {result.pvalue:.2e}"

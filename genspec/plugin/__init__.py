@@ -37,7 +37,8 @@ from genspec.plugin.state import NOTHING_PROVIDED, RunState, configure, derive_s
 from genspec.report import SUITE_ROW, summarize
 
 __all__ = [
-    "CheckTimeout", "RunState", "SUITE_ROW", "derive_seed", "generator", "impl", "make_generator",
+    "CheckTimeout", "RunState", "SUITE_ROW", "_genspec_check_setup", "derive_seed", "generator", "impl",
+    "make_generator", "pytest_runtest_call", "pytest_runtest_makereport",
     "run_state", "spec_seed", "summarize",
 ]
 

@@ -18,7 +18,7 @@ from genspec.implementation import NotProvided
 from genspec.plugin import options
 from genspec.plugin.collection import item_area
 from genspec.events import Events
-from genspec.plugin.state import RunState, contract_missing, run_state
+from genspec.plugin.state import RunState, contract_missing
 
 
 class CheckTimeout(BaseException):

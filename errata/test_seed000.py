@@ -15,7 +15,7 @@ from scipy import integrate
 
 from genspec.faithful import seed000
 from genspec.checks import assert_close, record
-from genspec.properties._errata import assert_differs, f64
+from errata.support import assert_differs, f64
 
 pytestmark = pytest.mark.area("gumbel")
 

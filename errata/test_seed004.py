@@ -15,7 +15,7 @@ from scipy import integrate, stats
 
 from genspec.faithful import seed004
 from genspec.checks import assert_close, record
-from genspec.properties._errata import LinearGaussian, assert_differs, f64
+from errata.support import LinearGaussian, assert_differs, f64
 
 pytestmark = pytest.mark.area("gaussian")
 

@@ -12,11 +12,13 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from genspec import strategies as gst
+from genspec.bad_inputs import bad_logits
 from genspec.checks import record
-from genspec.properties._gumbel_common import logits_cases
+from genspec.strategies import logits_cases
 
 pytestmark = pytest.mark.area("gumbel")
 
@@ -133,3 +135,15 @@ def test_gumbel_max_rows_of_a_batch_get_their_own_noise(impl, generator) -> None
     idx = impl.gumbel_max(torch.zeros(64, 4, dtype=torch.float64), generator=generator)
     record(distinct=int(idx.unique().numel()))
     assert idx.unique().numel() > 1, "64 rows of uniform logits all drew the same class: shared noise"
+
+
+@pytest.mark.parametrize("shape", [(-1,), (3, -2)], ids=str)
+def test_sample_gumbel_rejects_a_negative_side(impl, shape) -> None:
+    with pytest.raises(ValueError, match="shape"):
+        impl.sample_gumbel(shape, generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.parametrize("logits", bad_logits())
+def test_gumbel_max_rejects_bad_logits(impl, logits) -> None:
+    with pytest.raises(ValueError, match="logits"):
+        impl.gumbel_max(logits, generator=torch.Generator().manual_seed(0))

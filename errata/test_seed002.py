@@ -14,7 +14,7 @@ import torch
 from scipy import integrate, stats
 
 from genspec.checks import assert_close, record
-from genspec.properties._errata import LinearGaussian, assert_differs, f64
+from errata.support import LinearGaussian, assert_differs, f64
 
 pytestmark = pytest.mark.area("gaussian")
 

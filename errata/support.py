@@ -1,4 +1,4 @@
-r"""Shared pieces of the errata tests (``properties/test_errata_seed*.py``, ``docs/errata.md``).
+r"""Shared pieces of the errata tests (``errata/test_seed*.py``, ``docs/errata.md``).
 
 An erratum test passes by showing two things: the seed's statement fails, by far more than the
 round-off of the computation (:func:`assert_differs`), and the corrected statement holds within the
