@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import contractive_penalty as _contractive_penalty
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = ("properties/test_contractive.py::"
              "test_contractive_penalty_gradients_match_autograd_of_the_jacobian_norm")
 SOURCE = ("seen in public code: the widely copied Keras contractive loss (A. Kristiadi, 'Deriving "

@@ -5,6 +5,7 @@ import torch
 from torch.nn import functional as F
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "properties/test_contractive.py::test_contractive_penalty_is_squared_frobenius_norm_of_jacobian"
 SOURCE = ("analogue: avijit9/Contractive_Autoencoder_in_Pytorch#2 (the CAE penalty is incorrect for"
           " any non-sigmoid activation: the closed form uses h(1 - h), the sigmoid's derivative, "

@@ -5,6 +5,7 @@ import torch
 from torch.nn import functional as F
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "properties/test_contractive.py::test_contractive_penalty_is_squared_frobenius_norm_of_jacobian"
 SOURCE = ("analogue: lisa-lab/pylearn2#90 (CAE penalty corrected: the mean of the Jacobians instead"
           " of their squared Frobenius norm) and #142 (the weights summed and then squared instead "

@@ -4,6 +4,7 @@ from genspec.reference import *  # noqa: F401,F403
 from torch.nn import functional as F
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = ("properties/test_denoising.py::"
              "test_denoising_loss_feeds_the_noisy_input_and_targets_the_clean_one")
 SOURCE = ("aapatel09/handson-unsupervised-learning#6 (Denoising Autoencoders target label: "

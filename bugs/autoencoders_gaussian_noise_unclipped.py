@@ -4,6 +4,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = ("properties/test_corruptions_gaussian_noise.py::"
              "test_gaussian_noise_respects_clip_and_is_the_clamp_of_the_unclipped_draw")
 SOURCE = ("GarrickZ2/Image-Denoising#2 (clip noise bounds to 0~1); seed 001 clips: x_noisy = "

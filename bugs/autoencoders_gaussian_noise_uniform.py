@@ -4,6 +4,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "statistical/test_corruptions_gaussian_noise.py::test_gaussian_noise_has_standard_deviation_std"
 SOURCE = ("toshikwa/slac.pytorch#5, fixed by #6 (torch.rand_like, uniform on [0, 1), where the "
           "model samples Gaussian noise); zhuangdizhu/FedGen#10 (torch.rand where N(0, I) is meant)")

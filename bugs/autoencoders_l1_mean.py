@@ -2,6 +2,7 @@
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "properties/test_sparse_l1.py::test_l1_activity_penalty_is_weight_times_sum_of_abs"
 SOURCE = ("code listings l1_lambda * torch.mean(torch.abs(encoded)) in Alex-Bishka/ml-fun (mnist-"
           "mech-interp/SAE-ception/models_and_data/sae.py) and IdaCy/neuron_identify "

@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = ("properties/test_corruptions_masking_noise.py::"
              "test_masking_noise_zeroes_exactly_round_fraction_d_and_keeps_the_rest")
 SOURCE = ("seen in public code: the Theano deeplearning.net denoising-autoencoder tutorial "

@@ -13,6 +13,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference._arguments import real_number
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = ("statistical/test_corruptions_masking_noise.py::"
              "test_masking_noise_masks_each_coordinate_with_probability_k_over_d")
 SOURCE = ("plausible: an index range written with an inclusive upper end where it is exclusive, "

@@ -9,6 +9,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "statistical/test_corruptions_masking_noise.py::test_masking_noise_masks_are_independent_across_examples"
 SOURCE = ("plausible: drawing noise for half the batch and `repeat_interleave(2, dim=0)` to fill it, as "
           "code that builds two 'views' of each example does, or indexing the masks with `i // 2`")

@@ -4,6 +4,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "statistical/test_corruptions_masking_noise.py::test_masking_noise_masks_are_independent_across_examples"
 SOURCE = ("analogue: clab/dynet#812 (draw LSTM dropout masks per sentence, not per minibatch: one "
           "mask was shared by every sentence of the batch)")

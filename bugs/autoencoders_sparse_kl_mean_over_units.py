@@ -4,6 +4,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "properties/test_sparse_kl.py::test_sparse_kl_matches_bernoulli_kl_summed_over_units"
 SOURCE = ("seen in public code: `kl_divergence(rho, rho_hat)` helpers returning `torch.mean(rho * "
           "torch.log(rho / rho_hat) + ...)` over the units (copied into several 3D-Gaussian-splatting "

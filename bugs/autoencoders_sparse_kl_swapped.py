@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 import torch
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "properties/test_sparse_kl.py::test_sparse_kl_matches_bernoulli_kl_summed_over_units"
 SOURCE = ("seen in public code: sparsity terms written `rho_hat * log(rho_hat / rho) + (1 - rho_hat) * "
           "log((1 - rho_hat) / (1 - rho))` (e.g. a KL-sparse penalty commented 'reverse KL'); seed 002 "

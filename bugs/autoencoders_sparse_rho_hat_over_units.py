@@ -7,6 +7,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import sparse_kl as _sparse_kl
 
 AREA = "autoencoders"
+TIER = "law"
 CAUGHT_BY = "properties/test_sparse_kl.py::test_sparse_kl_penalty_averages_over_the_batch"
 SOURCE = ("seen in public code: the widely copied PyTorch sparse-autoencoder tutorial helper "
           "`rho_hat = torch.mean(torch.sigmoid(rho_hat), 1)` followed by a sum over `len(rho_hat)` "

@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.bits_per_dim import _check_arguments
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_bits_per_dim.py::test_bits_per_dim_is_the_code_length_on_the_original_scale"
 SOURCE = "vislearn/IB-INN#3 (Is the computed BPD wrong?: nats and bits terms combined by hand)"
 

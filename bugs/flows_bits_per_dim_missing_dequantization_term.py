@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.bits_per_dim import _check_arguments
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_bits_per_dim.py::test_bits_per_dim_is_the_code_length_on_the_original_scale"
 SOURCE = ("jhjacobsen/invertible-resnet#9 ('Why do you want to add an 8?'); openai/glow#51 "
           "(log-determinant off by a constant for 5-bit images)")

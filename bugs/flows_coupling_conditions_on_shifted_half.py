@@ -9,6 +9,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import coupling as _coupling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_inverse_of_forward_is_identity"
 SOURCE = "plausible: x * mask vs x * (1 - mask) swapped in a masked (RealNVP-style) coupling"
 

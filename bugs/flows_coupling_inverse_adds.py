@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import coupling as _coupling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_inverse_of_forward_is_identity"
 SOURCE = "ai-on-browser/ai-on-browser.github.io#224 (Fix AdditiveCouplingLayer restoring, issue #223)"
 

@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import coupling as _coupling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_forward_of_inverse_is_identity"
 SOURCE = ("tonyduan/normalizing-flows#6 (log_det = torch.zeros(z.shape[0]) in nf/flows.py: default "
           "dtype, on the CPU whatever the input); karpathy/pytorch-normalizing-flows "

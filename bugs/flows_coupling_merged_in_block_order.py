@@ -12,6 +12,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import coupling as _coupling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_inverse_of_forward_is_identity"
 SOURCE = ("karpathy/pytorch-normalizing-flows#10 (AffineHalfFlow splits x[:, ::2], x[:, 1::2] but "
           "returns torch.cat([z0, z1]): forward then backward is not the identity); "

@@ -5,6 +5,7 @@ import torch
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_bits_per_dim.py::test_histogram_density_on_dequantized_data_gives_the_discrete_code_length"
 SOURCE = "rosinality/glow-pytorch#17 (n_bins = 2**n_bits vs 2**n_bits - 1 in the dequantization)"
 

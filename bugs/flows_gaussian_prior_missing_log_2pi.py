@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import nice as _nice
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_nice.py::test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian"
 SOURCE = ("gathierry/FastFlow#18 (why loss is negative?: the flow's Gaussian NLL drops the D/2 "
           "log(2 pi) constant, so the reported loss is below the true NLL); the seed's own loss "

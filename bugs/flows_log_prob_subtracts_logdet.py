@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import nice as _nice
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_nice.py::test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian"
 SOURCE = "ikostrikov/pytorch-flows#16 (Need minus sign in reverse log density computation)"
 

@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import nice as _nice
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_nice.py::test_log_prob_is_prior_log_prob_plus_log_abs_det_jacobian"
 SOURCE = "plausible: log(sigmoid(z) * (1 - sigmoid(z))) rewritten with logsigmoid, the sign of the second term lost"
 

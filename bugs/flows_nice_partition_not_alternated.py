@@ -7,6 +7,7 @@ from genspec.reference.coupling import AdditiveCoupling
 from genspec.reference.partitions import interleaved_mask
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_nice.py::test_every_coordinate_is_moved_by_the_stack"
 SOURCE = "ikostrikov/pytorch-flows#10 (alternate the mask for each stack in glow); seed 003, 交错中前进"
 

@@ -9,6 +9,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import permutations as _permutations
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_inverse_of_forward_is_identity"
 SOURCE = ("analogue: BVLC/caffe#3188, fixed by #3290 (deprocess re-applied channel_swap instead of "
           "its inverse, np.argsort; 'only works when the permutation is of order 2'); "

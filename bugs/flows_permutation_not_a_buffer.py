@@ -9,6 +9,7 @@ from torch import nn
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_state_dict_save_and_load_restores_the_layer"
 SOURCE = ("ikostrikov/pytorch-flows#17 (Shuffle perm not saved by torch.save); "
           "pyro-ppl/pyro#2436 (AutoRegressiveNN permutation not in a buffer)")

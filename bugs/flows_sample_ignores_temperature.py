@@ -5,6 +5,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import nice as _nice
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_nice.py::test_sample_latent_is_temperature_times_the_prior_draw"
 SOURCE = ("NVlabs/NVAE#55 (fix: NormalDecoder.sample ignores its temperature argument: sample(self,"
           " t=1.) never uses t)")

@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import nice as _nice
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_nice.py::test_sample_latent_is_temperature_times_the_prior_draw"
 SOURCE = ("astro-informatics/harmonic#328 (one flow's base distribution takes the temperature T as "
           "a standard deviation, scale_diag=T, another as a variance, covariance=I*T, i.e. a "

@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import scaling as _scaling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_forward_logdet_is_log_abs_det_of_autograd_jacobian"
 SOURCE = ("ikostrikov/pytorch-flows#16 (u = (x - m) * exp(-a) with the logdet sign of exp(+a)); "
           "seed 003's s_i = 1/sigma_i invites exp(-s)")

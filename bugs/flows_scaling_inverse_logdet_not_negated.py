@@ -11,6 +11,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import scaling as _scaling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_inverse_logdet_is_log_abs_det_of_autograd_jacobian"
 SOURCE = ("fmu2/NICE nice.py@a4e5ff1d15c1a09c7fc53f4e40b16511cdbdd1e1: Scaling.forward computes "
           "log_det_J = torch.sum(self.scale) and returns it for reverse=True too; "

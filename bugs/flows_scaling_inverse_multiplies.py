@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import scaling as _scaling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_inverse_of_forward_is_identity"
 SOURCE = ("ikostrikov/pytorch-flows#16 and Information-Fusion-Lab-Umass/NuX#10 "
           "(exp(a) vs exp(-a) and logdet sign mixed up between directions)")

@@ -10,6 +10,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import scaling as _scaling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_forward_logdet_is_log_abs_det_of_autograd_jacobian"
 SOURCE = ("danielward27/flowjax#208 (wrong logdet sign, missed by a log_det=0 test case); "
           "VincentStimper/normalizing-flows#27 (sign of the forward log det)")

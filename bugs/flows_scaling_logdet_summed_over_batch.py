@@ -9,6 +9,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import scaling as _scaling
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_forward_logdet_is_log_abs_det_of_autograd_jacobian"
 SOURCE = ("wohlert/semi-supervised-pytorch#21 (the flows' log-det, one value per example, is reduced "
           "over the batch by sum() before being subtracted from each example's log q(z))")

@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import permutations as _permutations
 
 AREA = "flows"
+TIER = "law"
 CAUGHT_BY = "properties/test_protocols_layers.py::test_inverse_of_forward_is_identity"
 SOURCE = ("analogue: spinalcordtoolbox/spinalcordtoolbox#503 (code relied on 'the inverse "
           "permutation for a single swap is the same as the initial permutation' and broke with "

@@ -5,6 +5,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_bernoulli.py::test_bernoulli_log_prob_matches_torch_distributions"
 SOURCE = ("pytorch/examples#234 (BCE averaged over pixels, fixed in pytorch/examples#296 'Fix VAE "
           "losses (sum over everything)') and #817; seed 001's Keras objectives.binary_crossentropy "

@@ -6,6 +6,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_bernoulli.py::test_bernoulli_log_prob_matches_torch_distributions"
 SOURCE = ("seed 000 (code example): the decoder returns torch.sigmoid(self.fc4(h)) and the loss is "
           "F.binary_cross_entropy(recon_x, x, reduction='sum'): log(1 - sigmoid(l)) is log 0 once "

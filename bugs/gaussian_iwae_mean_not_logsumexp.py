@@ -4,6 +4,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_iwae.py::test_iwae_bound_matches_log_mean_exp"
 SOURCE = ("arahuja/generative-tf#1 (an IWAE implementation questioned for taking the mean of the logs "
           "instead of the log of the mean); Burda et al. 2016 Sec. 3 contrast the k-sample VAE "

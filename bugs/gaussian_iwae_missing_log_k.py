@@ -5,6 +5,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_iwae.py::test_iwae_bound_matches_log_mean_exp"
 SOURCE = ("YosefLab/scVI-dev#8 (first iwae_loss: logsumexp over the k samples without - log k; the "
           "later version in scverse/scvi-tools#13 subtracts np.log(k)); the bias is log k, e.g. log "

@@ -7,6 +7,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_iwae.py::test_iwae_bound_matches_log_mean_exp"
 SOURCE = ("analogue: ctallec/world-models#10 (Wrong dimension for pi softmax: log_softmax over the "
           "batch axis instead of the mixture axis); XavierXiao/Likelihood-Regret#1 (compute_NLL's "

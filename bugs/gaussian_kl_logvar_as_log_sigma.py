@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian_kl.py::test_kl_normal_std_matches_torch_distributions"
 SOURCE = ("seed 001 (one tensor z_log_sigma read as log sigma by 'sampling' and as a log-variance by "
           "'vae_loss'); DaehanKim/vgae_pytorch#2 and FluxML/model-zoo#73, #147 (log-std / log-variance "

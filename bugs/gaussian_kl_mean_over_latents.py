@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian_kl.py::test_kl_normal_std_matches_torch_distributions"
 SOURCE = ("seed 001 (Keras blog VAE 'vae_loss': - 0.5 * K.mean(..., axis=-1)); rstudio/keras3#359 "
           "(k_mean in the R port of the Keras example); podgorskiy/VAE#1 (torch.mean over the latent "

@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian_kl.py::test_kl_normal_std_matches_torch_distributions"
 SOURCE = ("KarenUllrich/Tutorial_BayesianCompressionForDL#8 (the convolutional layer's Gaussian KL "
           "lacked the 1/2; confirmed by the authors); the 1/2 of seed 000's KLD = -0.5 * torch.sum(...) "

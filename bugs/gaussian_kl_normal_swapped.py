@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian_kl.py::test_kl_normal_matches_torch_distributions"
 SOURCE = ("openai/spinningup#192 (TRPO: correct the params positions of diagonal gaussian kl "
           "function: diagonal_gaussian_kl(mu0, log_std0, mu1, log_std1) computed the KL the other "

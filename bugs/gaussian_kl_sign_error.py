@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian_kl.py::test_kl_normal_std_matches_torch_distributions"
 SOURCE = ("AntixK/PyTorch-VAE#68 (vanilla_vae returns 'KLD': -kld_loss, a negative KL); "
           "keras-team/keras#6500 and wiseodd/generative-models#43 (the sign of the KL term of the loss "

@@ -6,6 +6,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.linear_gaussian import LinearGaussian as _LinearGaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "statistical/test_linear_gaussian.py::test_linear_gaussian_samples_follow_the_model"
 SOURCE = ("MaximeRobeyns/bayesian_flow_networks#1: gamma * (1 - gamma), a variance, passed to "
           "torch.distributions.Normal as its scale when sampling; here the PPCA noise sigma^2 I "

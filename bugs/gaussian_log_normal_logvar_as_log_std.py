@@ -8,6 +8,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian.py::test_log_normal_matches_torch_distributions"
 SOURCE = ("seed 001's log-sigma / log-variance mix-up (z_log_sigma) in the density: a log_normal "
           "written for a log-std head called with a log-variance head (cf. DaehanKim/vgae_pytorch#2)")

@@ -5,6 +5,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import check_gaussian
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian.py::test_log_normal_matches_torch_distributions"
 SOURCE = ("nanograv/enterprise#405 (Factors of 2pi missing in Likelihood, fixed by #406); Qinyu-"
           "Allen-Zhao/Arinar#1 (Mistake in log-likelihood calculation?: a Gaussian log-likelihood "

@@ -12,6 +12,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "validation"
 CAUGHT_BY = ("properties/test_gaussian.py::"
              "test_reparameterize_and_log_normal_reject_an_infinite_logvar_naming_it")
 SOURCE = ("plausible: `if torch.isnan(t).any(): raise ValueError(...)` as the input check, the usual "

@@ -5,6 +5,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian.py::test_reparameterize_gradients_flow_to_mu_and_logvar"
 SOURCE = ("jankrepl/deepdow#106 (Fix rsample bug: Normal(...).sample() where rsample() was meant "
           "left no gradient path to the parameters)")

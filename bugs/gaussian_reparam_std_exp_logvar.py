@@ -5,6 +5,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gaussian.py::test_reparameterize_is_mu_plus_std_times_eps"
 SOURCE = ("seed 001 ('return z_mean + K.exp(z_log_sigma) * epsilon' with a KL that reads a "
           "log-variance); keras-team/keras#3283 and #3220 (the Keras example, fixed to exp(0.5 * "

@@ -7,6 +7,7 @@ from torch import Tensor
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gaussian"
+TIER = "law"
 CAUGHT_BY = "properties/test_gradient_estimators.py::test_estimator_is_unbiased_exactly"
 SOURCE = ("plausible: d log q / d log sigma = eps^2 - 1 is right for a log-std parameter and twice too "
           "large for a log-variance one; seed 004 eq. (7) leaves the parameter of the score unstated")

@@ -13,6 +13,7 @@ import math
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_anneal.py::test_matches_a_table_walked_step_by_step"
 SOURCE = ("code listings temp = np.maximum(temp * np.exp(-ANNEAL_RATE * batch_idx), temp_min) in "
           "dev4488/VAE_gumble_softmax (vae_gumbel_softmax.py, every 100 batches) and "

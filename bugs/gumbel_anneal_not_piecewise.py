@@ -12,6 +12,7 @@ from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumb
 from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_anneal.py::test_matches_a_table_walked_step_by_step"
 SOURCE = "plausible: the 'updated every N steps' of Jang et al. 2017 dropped: exp(-r * step)"
 

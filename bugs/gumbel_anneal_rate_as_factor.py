@@ -10,6 +10,7 @@ import math
 from genspec.reference import *  # noqa: F401,F403
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_anneal.py::test_matches_a_table_walked_step_by_step"
 SOURCE = ("EderSantana/gumbel#2 (fixing anneal rate: the notebook set tau to max(tau * .0003, .5) "
           "each epoch, so tau fell from 5.0 to the floor 0.5 after the first epoch and stayed there)")

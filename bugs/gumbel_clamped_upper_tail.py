@@ -12,6 +12,7 @@ from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumb
 from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
+TIER = "numerics"
 CAUGHT_BY = "statistical/test_gumbel_tail.py::test_upper_tail_beyond_u_clamped_at_one_minus_1e6"
 SOURCE = ("yidingjiang/love utils.py (gumbel_sampling draws uniform_(margin, 1 - margin) with "
           "margin = 1e-4 before -log(-log u): no draw exceeds 9.21); huggingface/candle candle-"

@@ -11,6 +11,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_concrete.py::test_matches_the_product_form"
 SOURCE = ("plausible: the normaliser (K-1)! of Maddison et al. eq. (6) omitted; binary-Concrete "
           "code such as yidingjiang/love's log_density_concrete (K = 2, where 1! = 1) cannot show "

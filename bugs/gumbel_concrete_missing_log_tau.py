@@ -11,6 +11,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_concrete.py::test_matches_the_product_form"
 SOURCE = ("yidingjiang/love utils.py (log_density_concrete returns sum(exp_term) - 2 "
           "logsumexp(exp_term), the binary (K = 2) Concrete density without its log temp term; it "

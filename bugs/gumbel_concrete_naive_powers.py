@@ -11,6 +11,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
+TIER = "numerics"
 CAUGHT_BY = "properties/test_concrete.py::test_masking_out_boundary_points_leaves_finite_gradients"
 SOURCE = "tensorflow/probability#705 and #1738, pytorch/pytorch#18254 (inf/NaN Concrete log densities at small temperature); eq. (6) of Maddison et al. transcribed literally"
 

@@ -15,6 +15,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_concrete.py::test_tensor_tau_gives_each_row_its_own_temperature"
 SOURCE = ("pytorch/pytorch#37162 (torch.distributions bug in RelaxedOneHotCategorical.log_prob: "
           "ExpRelaxedCategorical with temperature of shape [n, 1] returns log_prob of shape [n, n]; "

@@ -12,6 +12,7 @@ from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumb
 from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "statistical/test_gumbel_noise.py::test_sample_gumbel_is_standard_gumbel"
 SOURCE = "plausible: g = -log(E) with E = -log(u) ~ Exp(1) (torch's F.gumbel_softmax writes -exponential_().log()); stopping at E is an easy slip, cf. the confusion in D-X-Y/AutoDL-Projects#89 'why use the exponential distribution'"
 

@@ -11,6 +11,7 @@ from genspec.reference.gumbel_softmax import _straight_through
 from genspec.bugs._gumbel import soft_sample
 
 AREA = "gumbel"
+TIER = "numerics"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties"
 SOURCE = "torch.nn.functional.gumbel_softmax: index = y_soft.max(dim, keepdim=True)[1]; at tau = 1e30 every float32 soft sample is uniform and class 0 is always chosen"
 

@@ -10,6 +10,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.bugs._gumbel import soft_sample
 
 AREA = "gumbel"
+TIER = "numerics"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties"
 SOURCE = "ericjang/gumbel-softmax notebook: y_hard = tf.cast(tf.equal(y, tf.reduce_max(y, 1, keep_dims=True)), y.dtype) (quoted in its issue #12; also yoonholee/MT-net#6)"
 

@@ -11,6 +11,7 @@ from genspec.reference.gumbel_softmax import _straight_through
 from genspec.bugs._gumbel import soft_sample
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_same_seed_same_sample_different_seed_different_sample"
 SOURCE = "plausible: the evaluation-time 'greedy' one-hot (argmax of the logits) reused as the training-time hard sample"
 

@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import _hard_index, _straight_through
 from genspec.bugs._gumbel import soft_sample
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_sample_and_its_gradient_come_from_the_same_noise"
 SOURCE = ("plausible: `hard = one_hot(gumbel_max(logits, generator=g))` next to `soft = gumbel_softmax(logits, "
           "tau, generator=g)`, two draws from the generator; with explicit gumbels both use the same noise, so "

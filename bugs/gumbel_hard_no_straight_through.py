@@ -11,6 +11,7 @@ from genspec.reference.gumbel_softmax import _hard_index
 from genspec.bugs._gumbel import soft_sample
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_gradient_equals_soft_gradient"
 SOURCE = "plausible: y_hard returned without the y_hard - y.detach() + y trick (shariqiqbal2810/maddpg-pytorch#34 asks how gradients flow through hard=True at all)"
 

@@ -13,6 +13,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gumbel import _check_logits, _gumbel64
 
 AREA = "gumbel"
+TIER = "numerics"
 CAUGHT_BY = "properties/test_gumbel.py::test_gumbel_max_never_selects_a_neg_inf_logit"
 SOURCE = ("AITRICS/FREED#4 (Fix gumbel: Gumbels should be summed with log-probabilities of actions "
           "instead of probabilities inside the Gumbel-softmax trick); cupy/cupy#84 (Fix choice: the "

@@ -12,6 +12,7 @@ from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumb
 from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "statistical/test_gumbel_argmax.py::test_gumbel_max_frequencies_are_softmax"
 SOURCE = ("chainer/chainerrl#104 (Fix the sign in Gumbel-max trick); ermongroup/subsets#6 "
           "(gumbel_keys adds the noise without its minus sign; the maintainers: 'this is a typo, "

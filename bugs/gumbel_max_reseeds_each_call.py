@@ -12,6 +12,7 @@ from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumb
 from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "statistical/test_gumbel_independence.py::test_gumbel_max_successive_calls_are_independent"
 SOURCE = "plausible: 'do not disturb the caller's RNG' implemented as torch.Generator().manual_seed(generator.initial_seed())"
 

@@ -12,6 +12,7 @@ from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumb
 from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel.py::test_gumbel_max_rows_of_a_batch_get_their_own_noise"
 SOURCE = ("TalkToTheGAN/REGAN utils.py (gumbel_softmax draws u = log(-log(torch.rand(VOCAB_SIZE))),"
           " one noise vector of shape (VOCAB_SIZE,), subtracted from every row of a (batch, "

@@ -12,6 +12,7 @@ from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumb
 from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel.py::test_sample_gumbel_shape_and_dtype"
 SOURCE = ("opendilab/DI-engine#169 (the merged GumbelSoftmax draws U = torch.rand(x.shape) and "
           "moves it to x.device: no dtype, always float32); dev4488/VAE_gumble_softmax (U = "

@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import (  # noqa: F401
 )
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_soft_sample_lies_on_the_simplex"
 SOURCE = ("ericjang/gumbel-softmax notebook hard-codes axis 1 (tf.reduce_max(y, 1, ...), quoted in "
           "its issue #12); andreasveit/convnet-aig#11 (gumbelmodule.py passes dim = "

@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import (  # noqa: F401
 )
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "statistical/test_gumbel_argmax.py::test_soft_sample_argmax_frequencies_are_softmax"
 SOURCE = "plausible: a port of torch's -torch.empty_like(logits).exponential_().log() that drops the .log() (pytorch/pytorch#97851 shows users puzzling over that line)"
 

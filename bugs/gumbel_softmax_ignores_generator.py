@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import (  # noqa: F401
 )
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_same_seed_same_sample_different_seed_different_sample"
 SOURCE = "torch.nn.functional.gumbel_softmax takes no generator (it calls exponential_() on the global RNG); an adapter that drops the argument is not reproducible"
 

@@ -9,6 +9,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gumbel_softmax import _hard_index, _noisy_logits, _straight_through
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_gradient_equals_soft_gradient"
 SOURCE = ("andreasveit/convnet-aig gumbelmodule.py: GumbleSoftmax.forward(logits, temp=1, ...) calls "
           "gumbel_softmax(logits, temperature=1, ...) on both branches, so temp is never used")

@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import (  # noqa: F401
 )
 
 AREA = "gumbel"
+TIER = "validation"
 CAUGHT_BY = "properties/test_gumbel_softmax_tau.py::test_gumbel_softmax_rejects_a_bad_tau"
 SOURCE = "pytorch/pytorch#184031: F.gumbel_softmax(tau=0) divides by zero and returns NaN; its docstring said 'non-negative'"
 

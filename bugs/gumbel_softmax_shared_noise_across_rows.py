@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import (  # noqa: F401
 )
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_rows_of_a_batch_get_their_own_noise"
 SOURCE = ("AnnaAraslanova/FBNet#15 (Not sampling different gumbel softmax variables for different "
           "items in the batch: one Gumbel-softmax sample of the architecture parameters shared by "

@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import (  # noqa: F401
 )
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_soft_sample_lies_on_the_simplex"
 SOURCE = ("xukai92/MLToolkit.jl src/distributions/gumbel.jl (rand of GumbelSoftmax: exp_logit = "
           "exp.(logit ./ τ); exp_logit ./ sum(exp_logit), no max subtracted, default τ = 0.1 or "

@@ -12,6 +12,7 @@ from genspec.reference.gumbel_softmax import (  # noqa: F401
 )
 
 AREA = "gumbel"
+TIER = "law"
 CAUGHT_BY = "properties/test_gumbel_softmax.py::test_hard_gradient_equals_soft_gradient"
 SOURCE = "plausible: temperature confused with an inverse temperature (beta = 1/tau), as in code that writes logits * temperature"
 

@@ -13,6 +13,7 @@ from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gumbel import _as_shape
 
 AREA = "gumbel"
+TIER = "numerics"
 CAUGHT_BY = "properties/test_gumbel.py::test_every_draw_is_finite_at_every_dtype"
 SOURCE = ("sgl-project/sglang#25133 (prevent infinite Gumbel noise in seeded sampling: a hash mapped "
           "to u = 1.0 gave -log(-log u) = +inf and that token always won argmax) and #33423 (clamp u = 1 "

@@ -29,6 +29,14 @@ __version__ = "0.2.0"
 AREAS: tuple[str, ...] = ("gaussian", "gumbel", "flows", "autoencoders", "models", "harness")
 """The spec areas, in report order. A test module names its area with ``pytest.mark.area``."""
 
+TIERS: tuple[str, ...] = ("law", "numerics", "validation")
+"""The verdict tiers of a check that uses the implementation (``docs/spec-api.md``, "Verdict tiers"):
+``law`` the value, law or gradient at inputs where plain arithmetic is accurate; ``numerics`` accuracy
+and finiteness at the edges; ``validation`` bad input raises ValueError naming the argument."""
+
+GATED_BY_DEFAULT: tuple[str, ...] = ("law", "numerics")
+"""The tiers whose failures fail a run against another implementation; the reference is judged on all."""
+
 MAPPED_SUBPACKAGES: tuple[str, ...] = (
     "reference", "properties", "statistical", "models", "bugs", "adapters", "faithful",
 )
@@ -49,3 +57,17 @@ if _ROOT is not None and str(_ROOT) not in __path__:
     # From a checkout, `genspec.reference` is the folder `reference/` beside this package (an
     # editable install maps it the same way through setuptools' finder).
     __path__.append(str(_ROOT))
+
+
+PROTOCOL_CHECKS: tuple[str, ...] = ("check_flow", "check_sampler", "check_relaxed")
+"""The protocol checks of ``genspec.protocols``, also reachable as ``genspec.check_flow`` and so on."""
+
+
+def __getattr__(name: str) -> object:
+    """``genspec.check_flow``, ``check_sampler``, ``check_relaxed``: imported from ``genspec.protocols``
+    on first use, so that ``import genspec`` itself imports neither torch nor scipy."""
+    if name in PROTOCOL_CHECKS:
+        from genspec import protocols
+
+        return getattr(protocols, name)
+    raise AttributeError(f"module 'genspec' has no attribute {name!r}")

@@ -1,11 +1,12 @@
 """The bug catalogue runner: the test of the tests.
 
 Every module ``bugs/<area>_<what>.py`` is the reference implementation with exactly one realistic
-bug, and names its ``AREA``, the check expected to catch it (``CAUGHT_BY``) and where such a bug has
+bug, and names its ``AREA``, the verdict ``TIER`` that must kill it, the check expected to catch it (``CAUGHT_BY``) and where such a bug has
 been seen (``SOURCE``): public code that shipped it (an issue, a pull request or a code listing),
 ``"analogue: ..."`` for the same slip shipped in neighbouring code, or ``"plausible: <why>"`` where
 no public instance is known. For each entry this runs the entry's area of the default suite against it
-in a fresh process, stopping at the first failure, and prints a table: entry, killed or survived,
+in a fresh process, only the checks of the entry's ``TIER`` (the tier that must kill it), stopping at
+the first failure, and prints a table: entry, killed or survived,
 the test that killed it, seconds. An entry that survives means the suite has a blind spot; the
 command then exits non-zero (``.ci/run`` relies on that).
 """
@@ -24,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from genspec import TIERS
 from genspec.suite import child_environment, pytest_args
 
 
@@ -34,6 +36,7 @@ class Entry:
     caught_by: str
     source: str
     doc: str
+    tier: str = "law"
 
 
     @property
@@ -67,12 +70,14 @@ def discover(area: str | None = None, names: list[str] | None = None) -> list[En
         if info.name.startswith("_") or (names and info.name not in names and f"bugs.{info.name}" not in names):
             continue
         module = importlib.import_module(f"genspec.bugs.{info.name}")
-        missing = [k for k in ("AREA", "CAUGHT_BY", "SOURCE") if not hasattr(module, k)]
+        missing = [k for k in ("AREA", "TIER", "CAUGHT_BY", "SOURCE") if not hasattr(module, k)]
         if missing or not module.__doc__:
             raise ValueError(f"bugs.{info.name} lacks {missing or ['a docstring']}")
         if area is None or module.AREA == area:
+            if module.TIER not in TIERS:
+                raise ValueError(f"bugs.{info.name}: TIER={module.TIER!r} is not one of {TIERS}")
             found.append(Entry(info.name, module.AREA, module.CAUGHT_BY, module.SOURCE,
-                               module.__doc__.strip().splitlines()[0]))
+                               module.__doc__.strip().splitlines()[0], module.TIER))
     if names:
         unknown = set(n.removeprefix("bugs.") for n in names) - {e.name for e in found}
         if unknown:
@@ -85,7 +90,7 @@ def run_entry(entry: Entry, *, threads: int = 1) -> Outcome:
     with tempfile.TemporaryDirectory() as tmp:
         args = pytest_args(f"bugs.{entry.name}", areas=(entry.area,), extra=[
             "-x", "-q", "-p", "no:cacheprovider", f"--genspec-report={tmp}", "--genspec-seed=0",
-            "--genspec-shrink=off",
+            "--genspec-shrink=off", f"--genspec-select-tier={entry.tier}", "--genspec-tiers=all",
         ])
         env = child_environment(dict(os.environ), Path.cwd())
         env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
@@ -107,10 +112,10 @@ def run_entry(entry: Entry, *, threads: int = 1) -> Outcome:
 
 def format_table(outcomes: list[Outcome]) -> str:
     """The kill table as Markdown."""
-    lines = ["| entry | area | verdict | killed by | expected to be caught by | seconds |",
-             "|---|---|---|---|---|---:|"]
+    lines = ["| entry | area | tier | verdict | killed by | expected to be caught by | seconds |",
+             "|---|---|---|---|---|---|---:|"]
     for o in outcomes:
-        lines.append(f"| `{o.entry.name}` | {o.entry.area} | {o.verdict} | `{o.killer}` | "
+        lines.append(f"| `{o.entry.name}` | {o.entry.area} | {o.entry.tier} | {o.verdict} | `{o.killer}` | "
                      f"`{o.entry.caught_by}` | {o.seconds:.1f} |")
     killed = sum(o.verdict == "killed" for o in outcomes)
     lines.append(f"\n{killed} of {len(outcomes)} entries killed.")

@@ -49,6 +49,7 @@ def _check(args: argparse.Namespace) -> int:
         require=args.require,
         junit_xml=Path(args.junit_xml).resolve() if args.junit_xml else None,
         timeout=args.timeout, shrink=args.shrink, max_restarts=args.max_restarts, pytest_args=pytest_args,
+        tiers=args.tiers, strict=args.strict,
     )
     # The child process searches the current folder first for --impl (like `python -m`); so does this check.
     if os.getcwd() not in sys.path:
@@ -107,6 +108,12 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
                        help="Hypothesis profile (default: ci when CI is set, else dev; thorough: 1000 examples, "
                             "a random seed, slow checks included)")
     check.add_argument("--run-slow", action="store_true", help="include slow checks (the 10^8-draw scans)")
+    check.add_argument("--strict", action="store_true",
+                       help="every tier gates the run, validation included (--tiers all)")
+    check.add_argument("--tiers", default="auto", metavar="TIERS",
+                       help="tiers whose failures fail the run: a comma list of law, numerics, validation, or all; "
+                            "default auto: law and numerics (all three for genspec's reference); failures in the "
+                            "other tiers are reported, not failing")
     check.add_argument("--require", type=_csv, default=(), metavar="NAMES|all",
                        help="contract names that must be provided: a missing one fails the run")
     check.add_argument("--junit-xml", default=None, metavar="PATH", help="also write a JUnit XML file for CI systems")

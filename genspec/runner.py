@@ -29,17 +29,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genspec import AREAS
+from genspec import AREAS, TIERS
 from genspec.contract import PROTOCOLS, all_names
 from genspec.implementation import is_path, locate
 from genspec.events import read as read_events
+from genspec.report import table_lines
 from genspec.suite import SPEC_AREAS, child_environment, pytest_args
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_JUDGED, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
 
 EXIT_CODES: dict[int, str] = {
-    EXIT_OK: "every check the implementation provides passed",
-    EXIT_FAILED: "a check failed (or a name --require asks for is not provided)",
+    EXIT_OK: "every check the implementation provides passed in the gated tiers (law and numerics; all with --strict)",
+    EXIT_FAILED: "a check in a gated tier failed (or a name --require asks for is not provided)",
     EXIT_USAGE: "usage error: unknown option, bad value, --impl not found, --out not writable",
     EXIT_NOT_JUDGED: "the implementation could not be judged: it raised while being imported, "
                      "or it provides none of the contract",
@@ -70,6 +71,8 @@ class CheckOptions:
     timeout: float = 300.0
     shrink: bool = False
     max_restarts: int = 5
+    tiers: str = "auto"
+    strict: bool = False
     pytest_args: list[str] = field(default_factory=list)
 
 
@@ -92,6 +95,9 @@ def validate(opts: CheckOptions) -> CheckOptions:
                 raise ValueError
         except ValueError:
             raise UsageError(f"--seed={opts.seed!r} must be a non-negative integer or 'random'") from None
+    tiers = [t.strip() for t in opts.tiers.split(",") if t.strip()]
+    if opts.tiers not in ("auto", "all") and (not tiers or set(tiers) - set(TIERS)):
+        raise UsageError(f"--tiers={opts.tiers!r}: give 'auto', 'all' or a comma list of {', '.join(TIERS)}")
     if opts.timeout < 0:
         raise UsageError(f"--timeout={opts.timeout} must be >= 0 (0: no limit)")
     if opts.max_restarts < 0:
@@ -191,6 +197,7 @@ def _child_args(opts: CheckOptions, impl: str, events: Path, skip: Path | None) 
         f"--genspec-timeout={opts.timeout:g}",
         f"--genspec-shrink={'on' if opts.shrink else 'off'}",
         f"--genspec-seed={opts.seed}",
+        f"--genspec-tiers={'all' if opts.strict else opts.tiers}",
         "-q", "-p", "no:cacheprovider",
     ]
     if opts.device:
@@ -220,7 +227,7 @@ def run(opts: CheckOptions) -> int:
     for stale in work.iterdir():
         stale.unlink()
     env = child_environment(dict(os.environ), invocation)
-    hang_limit = opts.timeout + 60.0 if opts.timeout > 0 else 0.0
+    hang_limit = opts.timeout + max(10.0, opts.timeout) if opts.timeout > 0 else 0.0
 
     results: dict[str, dict[str, Any]] = {}
     start: dict[str, Any] | None = None
@@ -299,7 +306,7 @@ def run(opts: CheckOptions) -> int:
         if ran and status == "complete":
             status = f"incomplete: {len(ran)} collected checks did not report"
             code = EXIT_INCOMPLETE
-    if code == EXIT_OK and any(e["outcome"] == "failed" for e in results.values()):
+    if code == EXIT_OK and any(e["outcome"] == "failed" and e.get("gated", True) for e in results.values()):
         code = EXIT_FAILED
 
     versions = {k: (start or {}).get(k, "?") for k in ("torch", "hypothesis", "scipy")}
@@ -310,16 +317,28 @@ def run(opts: CheckOptions) -> int:
                  contract_missing=(start or {}).get("contract_missing", {}), status=status, notes=notes)
     if opts.junit_xml:
         write_junit(opts.junit_xml, results, elapsed_s=time.time() - started)
+    _print_failures(results)
     _print_verdict(opts, summary, status, code, notes)
     return code
+
+
+def _print_failures(results: dict[str, dict[str, Any]]) -> None:
+    from genspec.report import failure_lines
+
+    lines = failure_lines(results)
+    if lines:
+        print(f"\ngenspec check: {len(lines)} failed checks, by tier:")
+        for line in lines[:200]:
+            print("  " + line)
+        if len(lines) > 200:
+            print(f"  ... and {len(lines) - 200} more (report.md lists them all)")
 
 
 def _print_verdict(opts: CheckOptions, summary: dict[str, dict[str, Any]], status: str, code: int,
                    notes: list[str]) -> None:
     print(f"\ngenspec check: implementation {opts.impl}", flush=True)
-    print(f"{'area':<14}{'passed':>8}{'failed':>8}{'not provided':>14}{'skipped':>9}")
-    for area, row in summary.items():
-        print(f"{area:<14}{row['passed']:>8}{row['failed']:>8}{row['not_provided']:>14}{row['skipped']:>9}")
+    for line in table_lines(summary):
+        print(line)
     for note in notes:
         print("  " + note.splitlines()[0] if note else "")
     print(f"genspec check: {status}; exit {code} ({EXIT_CODES[code]}); report {opts.out / 'report.md'}", flush=True)

@@ -11,7 +11,7 @@ import pytest
 
 from genspec import bugs
 from genspec import reference
-from genspec import AREAS
+from genspec import AREAS, TIERS
 from genspec.catalogue import Entry, Outcome, discover, format_provenance, format_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +25,10 @@ def _reference_snapshot() -> dict[str, object]:
 @pytest.mark.parametrize("name", ENTRIES)
 def test_entry_is_well_formed_and_differs_from_reference(name: str) -> None:
     before = _reference_snapshot()
-    module = importlib.import_module(f"bugs.{name}")
+    module = importlib.import_module(f"genspec.bugs.{name}")
     assert _reference_snapshot() == before, f"importing bugs.{name} changed the reference module"
     assert module.AREA in AREAS, f"bugs.{name}: AREA={module.AREA!r} not in {AREAS}"
+    assert module.TIER in TIERS, f"bugs.{name}: TIER={module.TIER!r} not in {TIERS}"
     assert name.startswith(module.AREA + "_"), f"bugs.{name}: the file name should start with its area"
     assert module.__doc__ and module.SOURCE, f"bugs.{name}: needs a docstring and a SOURCE"
     test_file = module.CAUGHT_BY.split("::")[0]
@@ -47,7 +48,7 @@ def test_kill_table_counts_kills() -> None:
     entry = Entry("gaussian_x", "gaussian", "properties/x.py::t", "plausible", "doc")
     table = format_table([Outcome(entry, "killed", "properties/x.py::t", 1.0),
                           Outcome(entry, "survived", "", 2.0)])
-    assert "| `gaussian_x` | gaussian | killed | `properties/x.py::t` |" in table
+    assert "| `gaussian_x` | gaussian | law | killed | `properties/x.py::t` |" in table
     assert "1 of 2 entries killed." in table
 
 

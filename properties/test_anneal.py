@@ -18,7 +18,7 @@ from hypothesis import given, strategies as st
 from genspec.checks import assert_close
 from genspec.strategies import log_uniform
 
-pytestmark = pytest.mark.area("gumbel")
+pytestmark = [pytest.mark.area("gumbel"), pytest.mark.tier("law")]
 
 
 def _walked_table(n_steps: int, *, tau0: float, rate: float, tau_min: float, every: int) -> list[float]:
@@ -71,6 +71,7 @@ def test_piecewise_constant_non_increasing_and_floored(impl, schedule, step) -> 
         assert impl.anneal_tau(10**12, **schedule) == schedule["tau_min"], "tau must reach its floor"
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize(
     ("kwargs", "name"),
     [({"step": -1}, "step"), ({"step": 10, "every": 0}, "every"), ({"step": 10, "tau0": 0.0}, "tau0"),

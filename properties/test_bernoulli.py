@@ -21,7 +21,7 @@ from genspec import strategies as gst
 from genspec.checks import assert_close
 from genspec.oracles.densities import bernoulli_log_prob64
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 
@@ -59,6 +59,7 @@ def test_bernoulli_log_prob_sums_to_one_over_binary_images(impl, data):
                  kind="reduction", dtype=dtype, what=f"log sum_x p(x) over {{0,1}}^{d}")
 
 
+@pytest.mark.tier("numerics")
 @given(data=st.data())
 def test_bernoulli_log_prob_is_exact_for_logits_up_to_1e4(impl, data):
     x, logits = data.draw(pixels_and_logits(bound=1e4))
@@ -68,6 +69,7 @@ def test_bernoulli_log_prob_is_exact_for_logits_up_to_1e4(impl, data):
                  what="bernoulli_log_prob for |logits| <= 1e4")
 
 
+@pytest.mark.tier("numerics")
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_bernoulli_log_prob_of_confidently_wrong_pixels_is_minus_the_logit(impl, dtype):
     """log p(x=0 | l=1e4) = -1e4 and log p(x=1 | l=-1e4) = -1e4, not a clamped -100 or -inf."""
@@ -87,6 +89,7 @@ def test_bernoulli_log_prob_gradient_is_x_minus_sigmoid(impl, data):
                  what="d log p(x | l) / d l = x - sigmoid(l)")
 
 
+@pytest.mark.tier("validation")
 def test_bernoulli_log_prob_rejects_bad_input(impl):
     with pytest.raises(ValueError, match=r"\blogits\b"):
         impl.bernoulli_log_prob(torch.zeros(3), torch.tensor([0.0, float("nan"), 0.0]))

@@ -29,7 +29,7 @@ from genspec.checks import assert_close
 from genspec.oracles.jacobian import jacobian_logdet
 from genspec.oracles.layers import F64, randomize_
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 N_BINS = st.sampled_from([2, 16, 256, 1024])
 
@@ -87,6 +87,7 @@ def test_bits_per_dim_of_a_nice_model_matches_its_density_in_pixel_units(impl, p
                  what=f"bits per dim of NICE ({prior}) on dequantized 8-bit data")
 
 
+@pytest.mark.tier("validation")
 def test_bits_per_dim_rejects_bad_arguments(impl):
     for bad in (0, -5, 2.5):
         with pytest.raises(ValueError, match=r"\bnum_dims\b"):
@@ -95,6 +96,7 @@ def test_bits_per_dim_rejects_bad_arguments(impl):
         impl.bits_per_dim(torch.zeros(2), 4, n_bins=1)
 
 
+@pytest.mark.tier("validation")
 @given(shape=gst.batch_shapes(min_rank=0, max_rank=3), data=st.data())
 def test_bits_per_dim_rejects_a_nan_log_likelihood(impl, shape, data):
     """A NaN log-likelihood (a tensor with one NaN entry, or a Python float NaN) raises ValueError

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from genspec.checks import assert_close
 from genspec.oracles.layers import F64, coupling_cases, randomize_
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 @given(case=coupling_cases(), seed=st.integers(0, 2**31))
 def test_composition_logdet_is_the_sum_of_the_layers_logdets(impl, case, seed):

@@ -19,7 +19,7 @@ from torch.nn import functional as F
 from genspec import strategies as gst
 from genspec.checks import assert_close
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 
 def _frobenius_sq(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
@@ -83,6 +83,7 @@ def test_contractive_penalty_gradients_on_a_fixed_case(impl, make_generator):
         assert_close(got, exp, kind="gradient", what=f"d contractive_penalty / d {name} (fixed case)")
 
 
+@pytest.mark.tier("validation")
 def test_contractive_penalty_rejects_shapes_that_do_not_fit(impl):
     x, w, b = torch.zeros(2, 3), torch.zeros(4, 3), torch.zeros(4)
     with pytest.raises(ValueError, match="weight"):
@@ -93,6 +94,7 @@ def test_contractive_penalty_rejects_shapes_that_do_not_fit(impl):
         impl.contractive_penalty(x, torch.zeros(3), b)
 
 
+@pytest.mark.tier("numerics")
 def test_contractive_penalty_on_device_matches_cpu(impl, device, make_generator):
     g = make_generator(1)
     x, w, b = (torch.randn(*s, dtype=torch.float64, generator=g) for s in ((5, 4), (3, 4), (3,)))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from genspec import strategies as gst
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 
 def _gen(seed: int) -> torch.Generator:
@@ -52,12 +52,14 @@ def test_gaussian_noise_with_zero_std_is_the_clamped_input(impl, generator):
     assert torch.equal(impl.gaussian_noise(x, 0.0, clip=None, generator=generator), x)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("std", [-0.5, float("nan"), float("inf")])
 def test_gaussian_noise_rejects_bad_std(impl, std):
     with pytest.raises(ValueError, match="std"):
         impl.gaussian_noise(torch.ones(3), std)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("std", [None, "0.5", True, False, 0.5j, [0.5]], ids=repr)
 def test_gaussian_noise_rejects_a_std_that_is_not_a_real_number(impl, std):
     # float(True) = 1.0 would silently add unit noise; None and "a" must not escape as TypeError.
@@ -65,17 +67,20 @@ def test_gaussian_noise_rejects_a_std_that_is_not_a_real_number(impl, std):
         impl.gaussian_noise(torch.ones(3), std)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("clip", [(None, 1.0), (0.0, "1"), (False, True), (0.0, 1.0, 2.0), 1.0], ids=repr)
 def test_gaussian_noise_rejects_a_clip_that_is_not_a_pair_of_real_numbers(impl, clip):
     with pytest.raises(ValueError, match="clip"):
         impl.gaussian_noise(torch.ones(3), 0.5, clip=clip)
 
 
+@pytest.mark.tier("validation")
 def test_gaussian_noise_rejects_an_empty_clip_interval(impl):
     with pytest.raises(ValueError, match="clip"):
         impl.gaussian_noise(torch.ones(3), 0.5, clip=(1.0, 0.0))
 
 
+@pytest.mark.tier("numerics")
 def test_gaussian_noise_on_device_matches_cpu(impl, device, make_generator):
     # The generator stays on the CPU; the result lives on x's device and equals the CPU result.
     x = torch.rand(4, 9, dtype=torch.float64, generator=make_generator(3))

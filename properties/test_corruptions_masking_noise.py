@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from genspec import strategies as gst
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 
 @given(data=st.data(), fraction=st.floats(min_value=0.0, max_value=1.0), generator=gst.generators())
@@ -62,12 +62,14 @@ def test_masking_noise_extremes_and_generator_determinism(impl, make_generator):
     assert torch.equal(a, b), "the same generator seed gave different masks"
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("fraction", [-0.1, 1.1, float("nan")])
 def test_masking_noise_rejects_fraction_outside_unit_interval(impl, fraction):
     with pytest.raises(ValueError, match="fraction"):
         impl.masking_noise(torch.ones(2, 4), fraction)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("fraction", [None, "0.5", True, False, 0.5j, [0.5]], ids=repr)
 def test_masking_noise_rejects_a_fraction_that_is_not_a_real_number(impl, fraction):
     # float(True) = 1.0 would silently mask everything; None and "a" must not escape as TypeError.
@@ -75,6 +77,7 @@ def test_masking_noise_rejects_a_fraction_that_is_not_a_real_number(impl, fracti
         impl.masking_noise(torch.ones(2, 4), fraction)
 
 
+@pytest.mark.tier("numerics")
 def test_masking_noise_on_device_matches_cpu(impl, device, make_generator):
     # The generator stays on the CPU; the result lives on x's device and equals the CPU result.
     x = torch.rand(4, 9, dtype=torch.float64, generator=make_generator(3)) + 0.5

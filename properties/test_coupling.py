@@ -23,7 +23,7 @@ from genspec.checks import assert_close
 from genspec.oracles.jacobian import jacobian
 from genspec.oracles.layers import F64, coupling_cases, shift_net
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 
 @given(case=coupling_cases(dtype=None))
@@ -58,6 +58,7 @@ def test_coupling_jacobian_is_exactly_unit_triangular_in_mask_block_order(impl, 
                      what=f"{direction}: J21 = {'+' if sign > 0 else '-'}d net / d x[mask]")
 
 
+@pytest.mark.tier("numerics")
 @given(case=coupling_cases(dtype=None))
 def test_coupling_logdet_is_exactly_zero(impl, case):
     mask, net, x = case
@@ -83,6 +84,7 @@ def test_coupling_accepts_an_unbatched_vector(impl, generator):
 # ----------------------------------------------------------------------------- bad input
 
 
+@pytest.mark.tier("validation")
 def test_coupling_rejects_x_whose_length_differs_from_the_mask(impl, generator):
     mask = torch.tensor([True, False] * 3)
     layer = impl.AdditiveCoupling(mask, shift_net(3, 3, generator, F64))
@@ -93,6 +95,7 @@ def test_coupling_rejects_x_whose_length_differs_from_the_mask(impl, generator):
             layer.inverse(bad)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("mask", [torch.ones(6, dtype=torch.bool), torch.zeros(6, dtype=torch.bool)],
                          ids=["all_pass_through", "all_shifted"])
 def test_coupling_rejects_an_empty_side_of_the_partition(impl, mask):
@@ -100,6 +103,7 @@ def test_coupling_rejects_an_empty_side_of_the_partition(impl, mask):
         impl.AdditiveCoupling(mask, nn.Linear(3, 3).double())
 
 
+@pytest.mark.tier("validation")
 def test_coupling_rejects_a_net_whose_output_does_not_fit(impl, generator):
     mask = torch.tensor([True, True, False, True, False, False, False])  # 3 pass, 4 shifted
     x = torch.randn(2, 7, generator=generator, dtype=F64)

@@ -17,7 +17,7 @@ from torch.nn import functional as F
 from genspec import strategies as gst
 from genspec.checks import assert_close
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 
 @given(data=st.data())
@@ -55,6 +55,7 @@ def test_denoising_loss_is_small_only_for_the_clean_target(impl):
                  what="loss of a perfect denoiser against the clean target")
 
 
+@pytest.mark.tier("validation")
 def test_denoising_loss_rejects_mismatched_shapes(impl):
     with pytest.raises(ValueError, match="x_noisy"):
         impl.denoising_loss(lambda t: t, torch.zeros(2, 3), torch.zeros(2, 4))

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from genspec import strategies as gst
 from genspec.oracles.layers import F64
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 N_BINS = st.sampled_from([2, 16, 256, 1024])
 
@@ -36,6 +36,7 @@ def test_dequantize_stays_in_the_cell_of_each_level(impl, seed, n_bins, shape):
     assert y.dtype == torch.float32, "a float input keeps its dtype"
 
 
+@pytest.mark.tier("numerics")
 def test_dequantize_float32_never_rounds_into_the_next_cell(impl, generator):
     """(255 + u) / 256 rounds to 1.0 in float32 for u > 1 - 2^-17: ~8 of 2^20 draws."""
     k = torch.full((2**20,), 255)
@@ -52,6 +53,7 @@ def test_dequantize_is_reproducible_and_random(impl):
     assert len(torch.unique(a * 256 - k)) > 1000, "the noise is not drawn independently per entry"
 
 
+@pytest.mark.tier("validation")
 def test_dequantize_rejects_bad_arguments(impl):
     with pytest.raises(ValueError, match=r"\bn_bins\b"):
         impl.dequantize(torch.zeros(3, dtype=torch.int64), n_bins=1)

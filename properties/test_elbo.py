@@ -18,7 +18,7 @@ from genspec import strategies as gst
 from genspec.checks import assert_close, record
 from genspec.oracles.densities import bernoulli_log_prob64, kl_normal_std64
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 
@@ -118,6 +118,7 @@ def test_seed_004_weight_means_a_decoder_variance_of_0_98(impl, generator):
     record(decoder_variance=noise_var, decoder_std=math.sqrt(noise_var))
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", ["mu", "logvar"])
 def test_negative_elbo_rejects_nan_naming_the_argument(impl, bad):
     args = {"x": torch.zeros(2, 3), "logits": torch.zeros(2, 3), "mu": torch.zeros(2, 2),
@@ -127,6 +128,7 @@ def test_negative_elbo_rejects_nan_naming_the_argument(impl, bad):
         impl.negative_elbo(**args)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("value", [math.inf, -math.inf])
 def test_negative_elbo_rejects_an_infinite_logvar_naming_it(impl, value):
     """An encoder whose log-variance overflowed gives an infinite KL: an error, not a loss of inf."""

@@ -18,7 +18,7 @@ from torch.distributions import Independent, Normal
 from genspec import strategies as gst
 from genspec.checks import assert_close
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 
@@ -46,6 +46,7 @@ def test_reparameterize_is_mu_plus_std_times_eps(impl, device, data):
                  what="reparameterize = mu + exp(logvar / 2) * eps")
 
 
+@pytest.mark.feature("eps_sample_dims")
 @given(data=st.data(), draws=st.integers(1, 3))
 def test_reparameterize_broadcasts_several_draws_per_example(impl, data, draws):
     mu, logvar = data.draw(params(2))
@@ -127,6 +128,7 @@ def test_log_normal_gradient_in_x_is_the_score(impl, data):
 # ----------------------------------------------------------------------------- bad input
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", ["mu", "logvar"])
 def test_reparameterize_rejects_nan_naming_the_argument(impl, bad):
     args = {"mu": torch.zeros(2, 3), "logvar": torch.zeros(2, 3), "eps": torch.ones(2, 3)}
@@ -135,6 +137,7 @@ def test_reparameterize_rejects_nan_naming_the_argument(impl, bad):
         impl.reparameterize(**args)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", ["mu", "logvar"])
 def test_log_normal_rejects_nan_naming_the_argument(impl, bad):
     args = {"x": torch.zeros(3), "mu": torch.zeros(3), "logvar": torch.zeros(3)}
@@ -143,6 +146,7 @@ def test_log_normal_rejects_nan_naming_the_argument(impl, bad):
         impl.log_normal(**args)
 
 
+@pytest.mark.tier("validation")
 def test_shapes_that_do_not_fit_raise_value_error(impl):
     with pytest.raises(ValueError, match=r"\blogvar\b"):
         impl.reparameterize(torch.zeros(3), torch.zeros(4), torch.zeros(3))
@@ -150,6 +154,7 @@ def test_shapes_that_do_not_fit_raise_value_error(impl):
         impl.log_normal(torch.zeros(2, 5), torch.zeros(2, 3), torch.zeros(2, 3))
 
 
+@pytest.mark.tier("validation")
 def test_reparameterize_rejects_nan_noise_naming_eps(impl):
     eps = torch.ones(2, 3)
     eps[0, 2] = float("nan")
@@ -157,6 +162,7 @@ def test_reparameterize_rejects_nan_noise_naming_eps(impl):
         impl.reparameterize(torch.zeros(2, 3), torch.zeros(2, 3), eps)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("value", [math.inf, -math.inf])
 def test_reparameterize_and_log_normal_reject_an_infinite_logvar_naming_it(impl, value):
     """logvar = -inf (a point mass) makes log_normal NaN; +inf makes z infinite: both are errors."""
@@ -168,6 +174,7 @@ def test_reparameterize_and_log_normal_reject_an_infinite_logvar_naming_it(impl,
         impl.log_normal(torch.zeros(2, 3), torch.zeros(2, 3), logvar)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", ["logvar", "eps"])
 def test_reparameterize_rejects_an_event_dimension_that_differs_from_mu(impl, bad):
     """Only batch dimensions broadcast: a (2, 1) logvar or eps against a (2, 3) mu is an error."""
@@ -187,6 +194,7 @@ def test_reparameterize_broadcasts_batch_dimensions(impl):
                  what="reparameterize with a logvar broadcast over the batch")
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", ["mu", "logvar", "eps"])
 def test_reparameterize_rejects_a_0d_argument_naming_it(impl, bad):
     """The contract's shapes are (*batch, K): a 0-d tensor has no event dimension."""

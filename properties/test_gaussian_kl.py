@@ -17,7 +17,7 @@ from torch.distributions import Independent, Normal, kl_divergence
 from genspec import strategies as gst
 from genspec.checks import assert_close, record
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 
@@ -160,6 +160,7 @@ def test_kl_normal_gradient_matches_torch_autograd(impl, data):
 # ----------------------------------------------------------------------------- bad input
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("position", range(4))
 def test_kl_normal_rejects_nan_naming_the_argument(impl, position):
     names = ("mu_q", "logvar_q", "mu_p", "logvar_p")
@@ -169,6 +170,7 @@ def test_kl_normal_rejects_nan_naming_the_argument(impl, position):
         impl.kl_normal(*args)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", ["mu", "logvar"])
 def test_kl_normal_std_rejects_nan_naming_the_argument(impl, bad):
     args = {"mu": torch.zeros(3), "logvar": torch.zeros(3)}
@@ -177,6 +179,7 @@ def test_kl_normal_std_rejects_nan_naming_the_argument(impl, bad):
         impl.kl_normal_std(**args)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("value", [math.inf, -math.inf])
 def test_kl_normal_std_rejects_an_infinite_logvar_naming_it(impl, value):
     """logvar = ±inf is a point mass or no distribution: the KL would be inf, not a loss to train on."""
@@ -186,6 +189,7 @@ def test_kl_normal_std_rejects_an_infinite_logvar_naming_it(impl, value):
         impl.kl_normal_std(torch.zeros(2, 3), logvar)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("value", [math.inf, -math.inf])
 @pytest.mark.parametrize("bad", ["logvar_q", "logvar_p", "both"])
 def test_kl_normal_rejects_an_infinite_logvar_naming_it(impl, bad, value):
@@ -198,6 +202,7 @@ def test_kl_normal_rejects_an_infinite_logvar_naming_it(impl, bad, value):
         impl.kl_normal(**args)
 
 
+@pytest.mark.tier("validation")
 def test_kls_reject_shapes_that_do_not_fit(impl):
     with pytest.raises(ValueError, match=r"\blogvar\b"):
         impl.kl_normal_std(torch.zeros(2, 3), torch.zeros(2, 4))

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from genspec import strategies as gst
 from genspec.checks import assert_close
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 NODES = 12
@@ -154,6 +154,7 @@ def test_estimators_draw_num_samples_noise_and_default_to_one_draw(impl, estimat
 ESTIMATORS = ["score_function_gradient", "reparameterization_gradient"]
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", ["mu", "logvar", "eps"])
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 def test_estimators_reject_nan_naming_the_argument(impl, estimator, bad):
@@ -164,6 +165,7 @@ def test_estimators_reject_nan_naming_the_argument(impl, estimator, bad):
         getattr(impl, estimator)(_f(torch.zeros(3, dtype=F64)), args["mu"], args["logvar"], eps=args["eps"])
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("returns", ["per coordinate", "one scalar"])
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 def test_estimators_reject_an_f_of_the_wrong_shape_naming_f(impl, estimator, returns):

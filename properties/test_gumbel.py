@@ -20,7 +20,7 @@ from genspec.bad_inputs import bad_logits
 from genspec.checks import record
 from genspec.strategies import logits_cases
 
-pytestmark = pytest.mark.area("gumbel")
+pytestmark = [pytest.mark.area("gumbel"), pytest.mark.tier("law")]
 
 ALL_DTYPES = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
 
@@ -35,12 +35,14 @@ def test_sample_gumbel_shape_and_dtype(impl, data) -> None:
     assert bool(torch.isfinite(g).all())
 
 
+@pytest.mark.tier("numerics")
 def test_sample_gumbel_on_device(impl, make_generator, device) -> None:
     g = impl.sample_gumbel((7, 3), generator=make_generator(0, device=device), dtype=torch.float32,
                            device=device)
     assert g.device.type == device.type and g.shape == (7, 3)
 
 
+@pytest.mark.tier("numerics")
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=str)
 def test_every_draw_is_finite_at_every_dtype(impl, generator, dtype) -> None:
     """2**18 draws: a uniform drawn in a half-precision dtype is 0 once in 2**8 (bfloat16) or 2**11
@@ -71,6 +73,7 @@ def _zero_generator() -> torch.Generator:
     return gen
 
 
+@pytest.mark.tier("numerics")
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=str)
 def test_a_generator_whose_uniforms_are_all_zero_still_gives_finite_draws(impl, dtype) -> None:
     """The guard on u = 0 (probability 2**-53 per float64 draw, so never seen by chance): with a
@@ -111,6 +114,8 @@ def test_gumbel_max_shape_dtype_and_range(impl, data) -> None:
     assert bool(((idx >= 0) & (idx < logits.shape[-1])).all())
 
 
+@pytest.mark.tier("numerics")
+@pytest.mark.feature("neg_inf_logits")
 @given(data=st.data())
 def test_gumbel_max_never_selects_a_neg_inf_logit(impl, data) -> None:
     logits = data.draw(logits_cases(neg_inf=True, min_k=2, max_rank=1))
@@ -137,12 +142,14 @@ def test_gumbel_max_rows_of_a_batch_get_their_own_noise(impl, generator) -> None
     assert idx.unique().numel() > 1, "64 rows of uniform logits all drew the same class: shared noise"
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("shape", [(-1,), (3, -2)], ids=str)
 def test_sample_gumbel_rejects_a_negative_side(impl, shape) -> None:
     with pytest.raises(ValueError, match="shape"):
         impl.sample_gumbel(shape, generator=torch.Generator().manual_seed(0))
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("logits", bad_logits())
 def test_gumbel_max_rejects_bad_logits(impl, logits) -> None:
     with pytest.raises(ValueError, match="logits"):

@@ -27,7 +27,7 @@ from genspec.oracles.categorical import gumbel_noise, one_hot64, softmax64, winn
 from genspec.strategies import log_uniform, logits_cases
 from genspec.tolerances import tolerance
 
-pytestmark = pytest.mark.area("gumbel")
+pytestmark = [pytest.mark.area("gumbel"), pytest.mark.tier("law")]
 
 TAUS = log_uniform(1e-3, 1e4)
 """Temperatures over the issue's range."""
@@ -71,6 +71,7 @@ def test_hard_sample_is_exactly_one_hot(impl, data) -> None:
     assert bool((y[torch.isneginf(logits)] == 0).all()), "a -inf logit was selected"
 
 
+@pytest.mark.tier("numerics")
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
 @pytest.mark.parametrize("tau", [1e4, 1e8])
 def test_hard_index_is_argmax_of_noisy_logits_when_the_soft_sample_ties(impl, dtype, tau) -> None:
@@ -266,6 +267,7 @@ def _huge_logits(draw: st.DrawFn) -> torch.Tensor:
     return torch.tensor(rows, dtype=dtype)
 
 
+@pytest.mark.tier("numerics")
 @given(data=st.data())
 def test_huge_finite_logits_give_a_finite_sample_at_every_tau(impl, data) -> None:
     """Finite logits up to ±1.8e308 (float64) / ±3.4e38 (float32): (l + g) / tau overflows unless the
@@ -306,6 +308,8 @@ def test_huge_finite_logits_give_a_finite_sample_at_every_tau(impl, data) -> Non
 # ------------------------------------------------------------------ -inf logits, determinism, rows
 
 
+@pytest.mark.tier("numerics")
+@pytest.mark.feature("neg_inf_logits")
 @given(data=st.data())
 def test_neg_inf_logits_are_never_selected_and_give_no_nan(impl, data) -> None:
     logits = data.draw(logits_cases(neg_inf=True, min_k=2))
@@ -342,6 +346,7 @@ def test_rows_of_a_batch_get_their_own_noise(impl, generator) -> None:
     assert distinct == 32, f"32 identical logit rows gave only {distinct} distinct soft samples: shared noise"
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("logits", bad_logits())
 def test_gumbel_softmax_rejects_bad_logits(impl, logits) -> None:
     with pytest.raises(ValueError, match="logits"):

@@ -31,8 +31,9 @@ from genspec.oracles.categorical import (
 )
 from genspec.strategies import logits_cases
 
-pytestmark = pytest.mark.area("gumbel")
+pytestmark = [pytest.mark.area("gumbel"), pytest.mark.tier("law")]
 
+@pytest.mark.feature("tensor_tau")
 @pytest.mark.parametrize("batch", [(), (4,), (2, 3)], ids=str)
 @given(data=st.data())
 def test_tensor_tau_gives_each_row_its_own_temperature(impl, batch, data) -> None:
@@ -57,7 +58,10 @@ def test_tensor_tau_gives_each_row_its_own_temperature(impl, batch, data) -> Non
             f"tau.shape={shape}: hard sample {hard.tolist()} != one_hot(argmax(logits + gumbels))")
 
 
-@pytest.mark.parametrize("tau_value", [0.5, 3.0, 1e-200], ids=["tau=0.5", "tau=3", "tau=1e-200"])
+@pytest.mark.feature("tensor_tau")
+@pytest.mark.feature("neg_inf_logits")
+@pytest.mark.parametrize("tau_value", [0.5, 3.0, pytest.param(1e-200, marks=pytest.mark.tier("numerics"))],
+                         ids=["tau=0.5", "tau=3", "tau=1e-200"])
 @given(data=st.data())
 def test_gradient_in_a_tensor_tau_is_the_closed_form_and_finite(impl, tau_value, data) -> None:
     """A tensor tau ``(*batch, 1)`` with requires_grad gets ``d(w . y)/d tau = -(1 / tau) sum_k w_k y_k
@@ -83,6 +87,7 @@ def test_gradient_in_a_tensor_tau_is_the_closed_form_and_finite(impl, tau_value,
     assert_close(grad, expected, kind="gradient", what=f"d(w . y)/dtau, closed form (tau ~ {tau_value})")
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("tau", BAD_TAUS)
 @pytest.mark.parametrize("hard", [False, True])
 def test_gumbel_softmax_rejects_a_bad_tau(impl, tau, hard) -> None:
@@ -90,6 +95,8 @@ def test_gumbel_softmax_rejects_a_bad_tau(impl, tau, hard) -> None:
         impl.gumbel_softmax(LOGITS, tau, hard=hard, generator=torch.Generator().manual_seed(0))
 
 
+@pytest.mark.tier("validation")
+@pytest.mark.feature("tensor_tau")
 @pytest.mark.parametrize("tau", bad_tensor_taus())
 def test_gumbel_softmax_rejects_a_tensor_tau_with_a_bad_entry(impl, tau) -> None:
     """A tensor temperature is checked entry by entry: one zero, negative, NaN or infinite row is an
@@ -98,6 +105,7 @@ def test_gumbel_softmax_rejects_a_tensor_tau_with_a_bad_entry(impl, tau) -> None
         impl.gumbel_softmax(LOGITS, tau, generator=torch.Generator().manual_seed(0))
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("shape", [(2,), (3, 1), (4, 2, 1)], ids=["(B,) without the 1", "(3, 1) for B=2", "(4, B, 1)"])
 def test_gumbel_softmax_rejects_a_tau_that_does_not_broadcast_to_batch_by_one(impl, shape) -> None:
     """Logits ``(2, 3)`` take a tau broadcastable to ``(2, 1)``; ``(2,)`` (the trailing 1 forgotten),

@@ -21,7 +21,7 @@ from genspec import strategies as gst
 from genspec.checks import assert_close
 from genspec.tolerances import tolerance
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 
@@ -59,6 +59,7 @@ def test_iwae_bound_matches_log_mean_exp(impl, device, data):
     assert_close(got, _log_mean_exp(w), kind="reduction", what="iwae_bound = log mean_i exp(w_i)")
 
 
+@pytest.mark.tier("numerics")
 @given(data=st.data(), shift=st.floats(-1e4, 1e4))
 def test_iwae_bound_is_shift_equivariant_for_weights_of_any_size(impl, data, shift):
     """L_k(w + c) = L_k(w) + c; log weights of -1e4 (a 784-pixel image) must not underflow."""
@@ -110,17 +111,20 @@ def test_iwae_bound_dominates_the_average_over_subsets_pointwise(impl, data):
             f"L_{k} = {whole} < average of L_{m} over subsets = {average}")
 
 
+@pytest.mark.tier("numerics")
 def test_iwae_bound_accepts_zero_weights(impl):
     w = torch.tensor([[-math.inf, 0.0], [0.0, -math.inf], [-math.inf, -math.inf]], dtype=F64)
     assert_close(impl.iwae_bound(w), torch.full((2,), math.log(1 / 3), dtype=F64), kind="elementwise",
                  what="zero weights (log weight -inf) count in k")
 
 
+@pytest.mark.tier("validation")
 def test_iwae_bound_rejects_nan(impl):
     with pytest.raises(ValueError, match=r"\blog_weights\b"):
         impl.iwae_bound(torch.tensor([0.0, float("nan")]))
 
 
+@pytest.mark.tier("validation")
 def test_iwae_bound_rejects_plus_inf_and_a_0d_tensor(impl):
     """A weight of +inf is no importance weight (the contract: NaN and +inf raise); a 0-d tensor has
     no sample dimension."""

@@ -29,7 +29,7 @@ from torch.distributions import MultivariateNormal, Normal, kl_divergence
 from genspec import strategies as gst
 from genspec.checks import assert_close
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 
@@ -248,16 +248,22 @@ def test_linear_gaussian_log_joint_is_prior_plus_likelihood_and_bayes_gives_the_
 
 
 def test_linear_gaussian_sample_shapes_and_sizes(impl, make_generator):
-    """sample(n) gives x (n, D) and z (n, K) in the model's dtype, n = 0 included; n < 0 is an error."""
+    """sample(n) gives x (n, D) and z (n, K) in the model's dtype, n = 0 included."""
     model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 0.5)
     for n in (0, 1, 5):
         x, z = model.sample(n, generator=make_generator(0))
         assert x.shape == (n, 3) and z.shape == (n, 2) and x.dtype == z.dtype == F64, (
             f"sample({n}): x {tuple(x.shape)} {x.dtype}, z {tuple(z.shape)} {z.dtype}")
+
+
+@pytest.mark.tier("validation")
+def test_linear_gaussian_sample_rejects_a_negative_count(impl, make_generator):
+    model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 0.5)
     with pytest.raises(ValueError, match=r"\bn\b"):
         model.sample(-1, generator=make_generator(0))
 
 
+@pytest.mark.tier("validation")
 def test_linear_gaussian_rejects_bad_parameters(impl):
     with pytest.raises(ValueError, match=r"\bnoise_var\b"):
         impl.LinearGaussian(torch.ones(3, 2), torch.zeros(3), 0.0)
@@ -265,6 +271,7 @@ def test_linear_gaussian_rejects_bad_parameters(impl):
         impl.LinearGaussian(torch.ones(3, 2), torch.zeros(2), 1.0)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
 def test_linear_gaussian_rejects_a_non_finite_weight_or_bias_naming_it(impl, value):
     weight, bias = torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64)
@@ -276,12 +283,14 @@ def test_linear_gaussian_rejects_a_non_finite_weight_or_bias_naming_it(impl, val
         impl.LinearGaussian(weight, bias, 1.0)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("shape", [(3,), (3, 2, 1)])
 def test_linear_gaussian_rejects_a_weight_that_is_not_a_matrix(impl, shape):
     with pytest.raises(ValueError, match=r"\bweight\b"):
         impl.LinearGaussian(torch.ones(shape, dtype=F64), torch.zeros(3, dtype=F64), 1.0)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("method", ["log_marginal", "posterior", "best_diagonal_q", "log_joint", "elbo"])
 def test_linear_gaussian_methods_reject_nan_in_x_naming_it(impl, method):
     model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 1.0)
@@ -293,6 +302,7 @@ def test_linear_gaussian_methods_reject_nan_in_x_naming_it(impl, method):
         getattr(model, method)(x, *latents)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
 @pytest.mark.parametrize("bad", ["z", "mu", "logvar"])
 def test_linear_gaussian_methods_reject_non_finite_latents_naming_them(impl, bad, value):

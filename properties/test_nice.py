@@ -37,7 +37,7 @@ from genspec.tolerances import tolerance
 from genspec.oracles.jacobian import jacobian, jacobian_logdet, magnitude
 from genspec.oracles.layers import F64, randomize_
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 PRIORS = ["logistic", "gaussian"]
 
@@ -97,6 +97,7 @@ def test_density_integrates_to_one_on_a_grid_in_two_dimensions(impl, prior, z_ha
                  what=f"integral of exp(log_prob) over R^2 ({prior} prior)")
 
 
+@pytest.mark.feature("nice_internals")
 @given(seed=st.integers(0, 2**31), data=st.data())
 def test_gaussian_nice_is_the_unscaled_flow_under_a_prior_with_std_exp_minus_log_scale(impl, seed, data):
     """Seed 003 eq. (15)-(17): the scaling layer is a learned prior std, sigma_i = exp(-log_scale_i)."""
@@ -156,6 +157,7 @@ def mlp_parameters(n_in: int, n_out: int, hidden: int, depth: int) -> int:
     return sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
 
 
+@pytest.mark.feature("nice_internals")
 @given(dim=st.integers(2, 9), couplings=st.integers(1, 4), hidden=st.integers(1, 6), depth=st.integers(0, 3),
        seed=st.integers(0, 2**31))
 def test_parameter_count_follows_couplings_hidden_and_depth(impl, dim, couplings, hidden, depth, seed):
@@ -213,15 +215,22 @@ def test_sample_latent_is_temperature_times_the_prior_draw(impl, prior, temperat
 
 
 @pytest.mark.parametrize("prior", PRIORS)
-def test_sample_of_zero_draws_is_an_empty_batch_and_a_negative_count_is_rejected(impl, prior, generator):
-    """``n`` counts draws: ``sample(0)`` is the empty batch ``(0, D)``, ``sample(-1)`` a ValueError naming n."""
+def test_sample_of_zero_draws_is_an_empty_batch(impl, prior, generator):
+    """``n`` counts draws: ``sample(0)`` is the empty batch ``(0, D)``."""
     model = small_nice(impl, 6, prior, generator)
     empty = model.sample(0, generator=generator)
     assert empty.shape == (0, 6) and empty.dtype == F64, f"sample(0): {tuple(empty.shape)} {empty.dtype}"
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("prior", PRIORS)
+def test_sample_rejects_a_negative_count(impl, prior, generator):
+    model = small_nice(impl, 6, prior, generator)
     with pytest.raises(ValueError, match=r"\bn\b"):
         model.sample(-1, generator=generator)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", [0.0, -0.8, math.nan, math.inf])
 def test_sample_rejects_a_temperature_that_is_not_positive_and_finite(impl, bad, generator):
     model = small_nice(impl, 6, "logistic", generator)
@@ -229,6 +238,7 @@ def test_sample_rejects_a_temperature_that_is_not_positive_and_finite(impl, bad,
         model.sample(3, temperature=bad, generator=generator)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("prior", PRIORS)
 @given(data=st.data())
 def test_log_prob_rejects_nan_input(impl, prior, data):
@@ -243,6 +253,7 @@ def test_log_prob_rejects_nan_input(impl, prior, data):
         model.log_prob(x)
 
 
+@pytest.mark.tier("validation")
 def test_nice_rejects_an_unknown_prior_and_a_dim_below_two(impl):
     with pytest.raises(ValueError, match=r"\bprior\b"):
         impl.NICE(6, couplings=2, hidden=4, depth=1, prior="laplace")
@@ -253,6 +264,7 @@ def test_nice_rejects_an_unknown_prior_and_a_dim_below_two(impl):
 # ----------------------------------------------------------------------------- the paper's model
 
 
+@pytest.mark.feature("nice_internals")
 def test_the_paper_mnist_model_once(impl, generator):
     """NICE(784) with the defaults: 4 couplings, 5 x 1000 ReLU nets, logistic prior (paper §5.1).
 

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 @given(dim=st.integers(2, 12))
 def test_interleaved_mask_is_true_on_even_indices_by_default_and_on_odd_ones_when_asked(impl, dim):
@@ -30,6 +30,7 @@ def test_interleaved_mask_is_true_on_even_indices_by_default_and_on_odd_ones_whe
         assert torch.equal(got, expected), f"{call} = {got.int().tolist()}, expected {expected.int().tolist()}"
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("dim", [1, 0, -2])
 def test_interleaved_mask_rejects_a_dim_below_two(impl, dim):
     """With D < 2 one side of the partition is empty and the coupling would be no bijection of

@@ -27,7 +27,7 @@ from genspec.checks import assert_close, record
 from genspec.oracles.jacobian import jacobian
 from genspec.oracles.layers import F64
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 
 @st.composite
@@ -146,6 +146,7 @@ def test_permutations_of_one_coordinate_are_the_identity(impl, generator):
             assert logdet.shape == (3,) and bool((logdet == 0).all()), f"{kind}.{direction}: logdet {logdet}"
 
 
+@pytest.mark.tier("validation")
 def test_permutation_rejects_bad_input(impl):
     for bad in (torch.tensor([0, 1, 1]), torch.tensor([1, 2, 3]), torch.tensor([[0, 1], [1, 0]]),
                 torch.tensor([], dtype=torch.int64)):

@@ -23,7 +23,7 @@ from genspec import strategies as gst
 from genspec.checks import assert_close
 from genspec.oracles.densities import prior_log_prob64
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law"), pytest.mark.feature("nice_internals")]
 
 LAW_BOUND = 8.0
 """Latents where plain arithmetic in either dtype is accurate (sigmoid(8) < 1 in float32)."""

@@ -37,7 +37,7 @@ from genspec.checks import assert_close, record
 from genspec.oracles.jacobian import jacobian_logdet, magnitude
 from genspec.oracles.layers import F64, NAMES, build, cases
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 parametrize_layers = pytest.mark.parametrize("name", NAMES)
 
@@ -76,6 +76,7 @@ def test_forward_of_inverse_is_identity(impl, name, case):
                  what=f"{name}: forward(inverse(z)) = z, relative to max|z|, |inverse(z)| = {scale:.3g}")
 
 
+@pytest.mark.tier("numerics")
 @parametrize_layers
 @PER_LAYER
 @given(case=cases())

@@ -30,7 +30,7 @@ from genspec import strategies as gst
 from genspec.checks import assert_close
 from genspec.oracles.layers import F64, random_mask, randomize_, shift_net
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 
 @given(dim=st.integers(1, 9))
@@ -102,6 +102,7 @@ def test_scaling_accepts_an_unbatched_vector(impl, generator):
     assert_close(inv_logdet, -s.sum(), kind="logdet", what="unbatched inverse logdet = -sum(log_scale)")
 
 
+@pytest.mark.tier("numerics")
 def test_a_zero_scale_is_not_a_bijection(impl):
     """Seed 003 (尺度变换层) asks only that the scales be "各个元素非负" (non-negative). A zero scale,
     s_i = exp(log_scale_i) = 0, maps points that differ in coordinate i to the same z and has
@@ -116,6 +117,7 @@ def test_a_zero_scale_is_not_a_bijection(impl):
     assert bool((logdet == -math.inf).all()), f"log|det| of a zero scale is -inf, got {logdet}"
 
 
+@pytest.mark.tier("validation")
 def test_scaling_rejects_bad_dim_and_input(impl):
     for bad in (0, -3, 2.5):
         with pytest.raises(ValueError, match=r"\bdim\b"):

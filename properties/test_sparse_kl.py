@@ -18,7 +18,7 @@ from scipy import special
 from genspec import strategies as gst
 from genspec.checks import assert_close, record
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 rhos = st.floats(min_value=0.01, max_value=0.99)
 
@@ -44,6 +44,7 @@ def test_sparse_kl_matches_bernoulli_kl_summed_over_units(impl, data, rho):
                  what="sparse_kl = sum_j KL(Bern(rho) || Bern(rho_hat_j))")
 
 
+@pytest.mark.tier("numerics")
 @given(data=st.data(), rho=rhos)
 def test_sparse_kl_is_nonnegative_and_zero_exactly_at_rho(impl, data, rho):
     dtype = data.draw(gst.float_dtypes(), label="dtype")
@@ -70,6 +71,7 @@ def test_sparse_kl_gradient_in_rho_hat_is_closed_form(impl, data, rho):
                  what="d sparse_kl / d rho_hat_j = -rho/rho_hat_j + (1-rho)/(1-rho_hat_j)")
 
 
+@pytest.mark.tier("numerics")
 def test_sparse_kl_is_infinite_at_the_ends(impl):
     got = impl.sparse_kl(0.05, torch.tensor([[0.0, 0.5], [0.3, 1.0]], dtype=torch.float64))
     assert bool(torch.isinf(got).all() and (got > 0).all()), f"KL to rho_hat in {{0, 1}}: {got.tolist()}"
@@ -103,12 +105,14 @@ def test_sparse_kl_penalty_of_a_single_example_is_its_sparse_kl(impl):
                  what="sparse_kl_penalty of one example (H,) = sum_j KL(rho || h_j)")
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("rho", [0.0, 1.0, -0.1, 1.5, float("nan")])
 def test_sparse_kl_rejects_rho_outside_the_open_unit_interval(impl, rho):
     with pytest.raises(ValueError, match="rho"):
         impl.sparse_kl(rho, torch.full((3,), 0.5))
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("rho", [None, "0.05", 0.05j], ids=repr)
 def test_sparse_kl_and_penalty_reject_a_rho_that_is_not_a_number(impl, rho):
     with pytest.raises(ValueError, match="rho"):
@@ -117,6 +121,7 @@ def test_sparse_kl_and_penalty_reject_a_rho_that_is_not_a_number(impl, rho):
         impl.sparse_kl_penalty(torch.full((2, 3), 0.5), rho)
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("bad", [-0.1, 1.1, float("nan")])
 def test_sparse_kl_rejects_rho_hat_outside_the_unit_interval(impl, bad):
     with pytest.raises(ValueError, match="rho_hat"):
@@ -129,6 +134,7 @@ def test_sparse_kl_on_a_known_case(impl):
                  what="sparse_kl at fixed rho_hat, rho = 0.05")
 
 
+@pytest.mark.tier("numerics")
 def test_sparse_kl_on_device_matches_cpu(impl, device):
     rho_hat = torch.tensor([[0.01, 0.3, 0.9], [0.05, 0.5, 0.2]], dtype=torch.float64)
     for fn, arg in ((impl.sparse_kl, (0.05, rho_hat)), (lambda h, r: impl.sparse_kl_penalty(h, r), (rho_hat, 0.05))):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from genspec import strategies as gst
 from genspec.checks import assert_close
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 
 @given(data=st.data(), weight=st.floats(min_value=0.0, max_value=10.0))
@@ -36,6 +36,7 @@ def test_l1_activity_penalty_with_the_seed_coefficient(impl):
                  kind="elementwise", what="seed 001 L1 penalty at code mean 3.33")
 
 
+@pytest.mark.tier("validation")
 @pytest.mark.parametrize("weight", [-1e-4, float("nan"), float("inf"), None, "1e-4", True], ids=repr)
 def test_l1_activity_penalty_rejects_bad_weight(impl, weight):
     with pytest.raises(ValueError, match="weight"):

@@ -5,6 +5,11 @@ Each concept lives in its own module; this package re-exports the contract's nam
 library is a module with the same names.
 """
 
+GENSPEC_FEATURES: frozenset[str] = frozenset(
+    {"tensor_tau", "eps_sample_dims", "neg_inf_logits", "nice_internals"})
+"""The reference has every optional feature of the contract (``genspec.features``); so has every
+catalogue entry, which imports it: a bug in a feature is then a failure, never *not provided*."""
+
 # --- Gaussian latent variables, the ELBO and the IWAE bound (seeds 000, 002, 004) ---
 from genspec.reference.gaussian import *  # noqa: F401,F403
 from genspec.reference.bernoulli import *  # noqa: F401,F403

@@ -16,7 +16,7 @@ from scipy import stats
 
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 N, STD, MEAN_BOUND, VAR_BOUND = 20_000, 0.5, 0.1, 0.1
 # False alarm: |mean of N standard normals| > 0.1, or |s^2 - 1| > 0.1 with (N - 1) s^2 ~ chi2(N - 1).

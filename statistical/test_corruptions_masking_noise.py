@@ -21,7 +21,7 @@ from scipy.stats import binom
 from genspec import stats
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("autoencoders")
+pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
 B, D, FRACTION = 4096, 128, 0.25
 K = round(FRACTION * D)  # 32

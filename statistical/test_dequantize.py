@@ -16,7 +16,7 @@ from scipy import stats as sps
 from genspec import stats
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 ALPHA_DEQUANT = 1e-5

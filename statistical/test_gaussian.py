@@ -20,7 +20,7 @@ from scipy import stats as sps
 from genspec import stats
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 

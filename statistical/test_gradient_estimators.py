@@ -23,7 +23,7 @@ from scipy import stats as sps
 from genspec import stats
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 MU = torch.tensor([1.0], dtype=F64)

@@ -22,7 +22,7 @@ from scipy import stats as sps
 from genspec import stats
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("gumbel")
+pytestmark = [pytest.mark.area("gumbel"), pytest.mark.tier("law")]
 
 ALPHA = 1e-5
 LOGITS = [1.0, 0.0, -0.5, 0.3, -1.5]

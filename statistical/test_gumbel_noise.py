@@ -25,7 +25,7 @@ from scipy import stats as sps
 from genspec import stats
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("gumbel")
+pytestmark = [pytest.mark.area("gumbel"), pytest.mark.tier("law")]
 
 ALPHA = 1e-5
 KS_D = 0.005

@@ -24,7 +24,7 @@ import torch
 from genspec import stats
 from genspec.checks import record
 
-pytestmark = pytest.mark.area("gumbel")
+pytestmark = [pytest.mark.area("gumbel"), pytest.mark.tier("law")]
 
 ALPHA = 1e-5
 CHUNK = 2**22
@@ -61,6 +61,7 @@ def _check_tail(impl, generator: torch.Generator, threshold: float, p0: float, n
         f"{lo + 1}..{hi - 1}, p = {p:.2e}); the largest draw is {top:.3f}: the upper tail is cut")
 
 
+@pytest.mark.tier("numerics")
 @pytest.mark.statistical(
     statistic="exact binomial count of draws above 13.85", n=N_DEFAULT, alpha=ALPHA,
     detects="no draws above 13.85 (e.g. u clamped to 1 - 1e-6, which caps g at 13.82)")
@@ -68,6 +69,7 @@ def test_upper_tail_beyond_u_clamped_at_one_minus_1e6(impl, generator) -> None:
     _check_tail(impl, generator, T_DEFAULT, P_DEFAULT, N_DEFAULT, torch.float32)
 
 
+@pytest.mark.tier("numerics")
 @pytest.mark.slow
 @pytest.mark.statistical(
     statistic="exact binomial count of float32 draws above 16.7", n=N_SLOW, alpha=ALPHA,
@@ -77,6 +79,7 @@ def test_float32_upper_tail_beyond_the_float32_uniform_grid(impl, generator) -> 
     _check_tail(impl, generator, T_SLOW, P_SLOW, N_SLOW, torch.float32)
 
 
+@pytest.mark.tier("numerics")
 @pytest.mark.slow
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=str)
 def test_1e8_draws_are_all_finite(impl, generator, dtype) -> None:

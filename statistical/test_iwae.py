@@ -42,7 +42,7 @@ from torch.distributions import MultivariateNormal
 from genspec import stats
 from genspec.checks import assert_close, record
 
-pytestmark = pytest.mark.area("gaussian")
+pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 WEIGHT = torch.tensor([[1.0, 0.8], [0.5, -0.3], [-0.4, 1.2]], dtype=F64)

@@ -45,7 +45,7 @@ from genspec import stats
 from genspec.checks import record
 from genspec.oracles.layers import randomize_
 
-pytestmark = pytest.mark.area("flows")
+pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
 
 F64 = torch.float64
 DIM = 6

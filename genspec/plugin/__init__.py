@@ -32,13 +32,21 @@ import pytest
 from genspec.plugin import collection, options, summary
 from genspec.events import Events
 from genspec.plugin.fixtures import _genspec_check_setup, generator, impl, make_generator, spec_seed
-from genspec.plugin.recording import CheckTimeout, Recorder, pytest_runtest_call, pytest_runtest_makereport
+from genspec.plugin.recording import (
+    CheckTimeout,
+    Recorder,
+    pytest_report_teststatus,
+    pytest_runtest_call,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+)
 from genspec.plugin.state import NOTHING_PROVIDED, RunState, configure, derive_seed, find_state, run_state
 from genspec.report import SUITE_ROW, summarize
 
 __all__ = [
     "CheckTimeout", "RunState", "SUITE_ROW", "_genspec_check_setup", "derive_seed", "generator", "impl",
-    "make_generator", "pytest_runtest_call", "pytest_runtest_makereport",
+    "make_generator", "pytest_report_teststatus", "pytest_runtest_call", "pytest_runtest_makereport",
+    "pytest_runtest_setup",
     "run_state", "spec_seed", "summarize",
 ]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from genspec import AREAS
+from genspec import AREAS, TIERS
+from genspec.features import FEATURES
 from genspec.plugin import options
 from genspec.plugin.state import run_state
 from genspec.stats import design_from_marker
@@ -24,6 +25,21 @@ MARKERS: dict[str, str] = {
 def register_markers(config: pytest.Config) -> None:
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
+
+
+def item_tier(item: pytest.Item) -> str:
+    """The verdict tier of a test item (its ``tier`` marker; ``law`` when it has none)."""
+    marker = item.get_closest_marker("tier")
+    return str(marker.args[0]) if marker is not None and marker.args else "law"
+
+
+def item_features(item: pytest.Item) -> list[str]:
+    """The optional features a test item needs (its ``feature`` markers)."""
+    return [str(a) for m in item.iter_markers("feature") for a in m.args]
+
+
+def uses_impl(item: pytest.Item) -> bool:
+    return "impl" in getattr(item, "fixturenames", ())
 
 
 def item_area(item: pytest.Item) -> str:
@@ -87,12 +103,20 @@ def modify_items(config: pytest.Config, items: list[pytest.Item]) -> None:
             raise pytest.UsageError(f"--genspec-area: unknown area(s) {sorted(unknown)}; known: {list(AREAS)}")
     run_slow = options.get(config, "run-slow") or state.profile == "thorough"
     skip = _skip_ids(config)
+    only_tier = options.get(config, "select-tier")
     keep, drop = [], []
     for item in items:
         marker = item.get_closest_marker("area")
         if marker is not None and (not marker.args or marker.args[0] not in AREAS):
             raise pytest.UsageError(f"{item.nodeid}: area marker {marker.args!r} is not one of {AREAS}")
-        if wanted is not None and item_area(item) not in wanted:
+        if item_tier(item) not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: tier {item_tier(item)!r} is not one of {TIERS}")
+        unknown = set(item_features(item)) - set(FEATURES)
+        if unknown:
+            raise pytest.UsageError(f"{item.nodeid}: unknown feature(s) {sorted(unknown)}; known: {sorted(FEATURES)}")
+        if only_tier is not None and (not uses_impl(item) or item_tier(item) != only_tier):
+            drop.append(item)
+        elif wanted is not None and item_area(item) not in wanted:
             drop.append(item)
         elif item.get_closest_marker("slow") is not None and not run_slow:
             drop.append(item)

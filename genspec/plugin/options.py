@@ -55,6 +55,12 @@ OPTIONS: tuple[Option, ...] = (
            {"default": 0.0, "type": float, "metavar": "S"}),
     Option("shrink", None, "Hypothesis shrinking of falsifying examples: on (default) or off (faster verdicts)",
            {"default": "on", "choices": ("on", "off")}),
+    Option("tiers", None, "tiers whose failures fail the run: a comma list of law, numerics, validation, or "
+           "'all'; default auto: all for genspec's reference, law and numerics for any other implementation",
+           {"default": "auto", "metavar": "TIERS"}),
+    Option("strict", None, "every tier's failures fail the run (--genspec-tiers=all)", {"action": "store_true"}),
+    Option("select-tier", None, "run only the checks of this tier (the catalogue runner uses it)",
+           {"default": None, "choices": ("law", "numerics", "validation")}),
     Option("events", None, "append one JSON line per event (start, each check, finish) to PATH; "
            "genspec check reads it", {"default": None, "metavar": "PATH"}),
     Option("skip-file", None, "a file of test ids (one per line) not to run; genspec check uses it to resume",

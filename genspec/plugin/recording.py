@@ -16,9 +16,9 @@ import pytest
 from genspec import checks
 from genspec.implementation import NotProvided
 from genspec.plugin import options
-from genspec.plugin.collection import item_area
+from genspec.plugin.collection import item_area, item_features, item_tier, uses_impl
 from genspec.events import Events
-from genspec.plugin.state import RunState, contract_missing
+from genspec.plugin.state import RunState, contract_missing, run_state
 
 
 class CheckTimeout(BaseException):
@@ -45,31 +45,67 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A check that needs an optional feature the implementation lacks ends as not provided."""
+    if not uses_impl(item):
+        return
+    state = run_state(item.config)
+    for feature in item_features(item):
+        if not state.features.get(feature, True):
+            raise NotProvided(f"feature {feature}", state.impl.name if state.impl else "?")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
     report = yield
     report.genspec_area = item_area(item)
-    report.genspec_uses_impl = "impl" in getattr(item, "fixturenames", ())
+    report.genspec_uses_impl = uses_impl(item)
+    report.genspec_tier = item_tier(item) if report.genspec_uses_impl else None
     missing = None
     if call.excinfo is not None and call.excinfo.errisinstance(NotProvided):
         missing = call.excinfo.value.name  # type: ignore[union-attr]
     report.genspec_not_provided = missing
     if call.when == "call":
         report.user_properties.append(("genspec_evidence", list(checks.current_evidence())))
+    gated = run_state(item.config).gated
+    if report.failed and report.genspec_uses_impl and report.genspec_tier not in gated:
+        # A failure in a tier that does not gate this run: reported (terminal, report), not failing.
+        last = failure_message(report)[:300]
+        report.genspec_ungated = True
+        report.genspec_message = last
+        report.outcome = "skipped"
+        report.wasxfail = f"{report.genspec_tier} tier, not gated (--genspec-tiers): {last}"
     return report
+
+
+def failure_message(report: pytest.TestReport) -> str:
+    """The failure in one line: the exception's own message (pytest's crash line), else the last line."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    message = getattr(crash, "message", None)
+    if message:
+        return " ".join(str(message).split())
+    text = report.longreprtext.strip() if report.longreprtext else ""
+    return text.splitlines()[-1] if text else ""
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    if getattr(report, "genspec_ungated", False):
+        return "failed (not gated)", "v", "FAILED (NOT GATED)"
+    return None
 
 
 def outcome_of(report: pytest.TestReport) -> str:
     """passed, failed, not_provided or skipped."""
-    if report.failed:
+    if report.failed or getattr(report, "genspec_ungated", False):
         return "failed"
     if report.skipped:
         return "not_provided" if getattr(report, "genspec_not_provided", None) else "skipped"
     return "passed"
 
 
-def new_entry(nodeid: str, area: str, uses_impl: bool) -> dict[str, Any]:
-    return {"nodeid": nodeid, "area": area, "uses_impl": uses_impl, "outcome": "passed",
+def new_entry(nodeid: str, area: str, uses: bool, tier: str | None, gated: bool) -> dict[str, Any]:
+    return {"nodeid": nodeid, "area": area, "uses_impl": uses, "tier": tier, "gated": gated, "outcome": "passed",
             "duration_s": 0.0, "evidence": [], "missing": None, "message": None}
 
 
@@ -94,8 +130,9 @@ class Recorder:
             torch=torch.__version__, hypothesis=hypothesis.__version__, scipy=scipy.__version__,
             seed=state.seed, profile=state.profile, devices=state.devices,
             contract_missing=contract_missing(state),
-            collected=[{"nodeid": i.nodeid, "area": item_area(i), "uses_impl": "impl" in getattr(i, "fixturenames", ())}
-                       for i in session.items],
+            gated=list(state.gated), features=state.features,
+            collected=[{"nodeid": i.nodeid, "area": item_area(i), "uses_impl": uses_impl(i),
+                        "tier": item_tier(i) if uses_impl(i) else None} for i in session.items],
         )
 
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
@@ -104,8 +141,10 @@ class Recorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         state = self.state
+        tier = getattr(report, "genspec_tier", None)
         entry = state.results.setdefault(report.nodeid, new_entry(
-            report.nodeid, getattr(report, "genspec_area", "harness"), getattr(report, "genspec_uses_impl", False)))
+            report.nodeid, getattr(report, "genspec_area", "harness"), getattr(report, "genspec_uses_impl", False),
+            tier, tier is None or tier in state.gated))
         entry["duration_s"] += report.duration
         outcome = outcome_of(report)
         if outcome == "failed" or (outcome != "passed" and entry["outcome"] == "passed"):
@@ -114,8 +153,10 @@ class Recorder:
             entry["missing"] = report.genspec_not_provided  # type: ignore[attr-defined]
         if outcome == "skipped" and isinstance(report.longrepr, tuple):
             entry["message"] = str(report.longrepr[2])
-        if outcome == "failed" and report.longreprtext:
-            entry["message"] = report.longreprtext.strip().splitlines()[-1][:500]
+        if outcome == "failed" and getattr(report, "genspec_ungated", False):
+            entry["message"] = report.genspec_message  # type: ignore[attr-defined]
+        elif outcome == "failed":
+            entry["message"] = failure_message(report)[:500]
         for key, value in report.user_properties:
             if key == "genspec_evidence":
                 entry["evidence"].extend(value)

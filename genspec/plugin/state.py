@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from genspec import GATED_BY_DEFAULT, TIERS
 from genspec.contract import missing_names, provides_any
 from genspec.implementation import Implementation
 from genspec.plugin import options
@@ -42,6 +43,8 @@ class RunState:
     started: float = field(default_factory=time.time)
     previous_profile: str = "default"
     impl_error: str | None = None
+    gated: tuple[str, ...] = TIERS
+    features: dict[str, bool] = field(default_factory=dict)
 
 
 def run_state(config: pytest.Config) -> RunState:
@@ -120,12 +123,39 @@ def configure(config: pytest.Config) -> RunState:
         raise pytest.UsageError(
             f"impl={spec!r} raised {type(exc).__name__} while being imported: {exc}\n{state.impl_error}"
         ) from None
+    state.gated = _gated_tiers(config, state.impl.name)
     if not provides_any(state.impl.module):
         state.impl_error = NOTHING_PROVIDED
         raise pytest.UsageError(
             f"impl={spec!r} provides none of the contract's names (docs/spec-api.md): nothing can be checked"
         )
+    from genspec.features import supported
+
+    try:
+        state.features = supported(state.impl.module)
+    except ValueError as exc:
+        raise pytest.UsageError(f"impl={spec!r}: {exc}") from None
     return state
+
+
+def is_reference(spec: str) -> bool:
+    """Whether ``--genspec-impl=spec`` names genspec's own reference (judged strictly, every tier)."""
+    from genspec.implementation import resolve
+
+    return resolve(spec) == "genspec.reference"
+
+
+def _gated_tiers(config: pytest.Config, spec: str) -> tuple[str, ...]:
+    raw = "all" if options.get(config, "strict") else str(options.get(config, "tiers"))
+    if raw == "auto":
+        return TIERS if is_reference(spec) else GATED_BY_DEFAULT
+    if raw == "all":
+        return TIERS
+    tiers = tuple(t.strip() for t in raw.split(",") if t.strip())
+    unknown = set(tiers) - set(TIERS)
+    if unknown or not tiers:
+        raise pytest.UsageError(f"--genspec-tiers={raw!r}: unknown tier(s) {sorted(unknown)}; known: {', '.join(TIERS)}")
+    return tiers
 
 
 def contract_missing(state: RunState) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ import pytest
 
 from genspec.plugin import options
 from genspec.plugin.state import contract_missing, run_state
-from genspec.report import summarize
+from genspec.report import failure_lines, summarize, table_lines
 from genspec.stats import SUITE_ALPHA, total_alpha
 
 def terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -19,10 +19,14 @@ def terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
         return  # genspec check's parent process prints the verdict
     tr = terminalreporter
     tr.write_sep("=", f"genspec conformance: {state.impl.name if state.impl else '?'}")
-    tr.write_line(f"{'area':<14}{'passed':>8}{'failed':>8}{'not provided':>14}{'skipped':>9}")
     table = summarize(state.results)
-    for area, row in table.items():
-        tr.write_line(f"{area:<14}{row['passed']:>8}{row['failed']:>8}{row['not_provided']:>14}{row['skipped']:>9}")
+    for line in table_lines(table):
+        tr.write_line(line)
+    ungated = [line for line in failure_lines(state.results) if ", not gated]" in line]
+    if ungated:
+        tr.write_line(f"failures in tiers that do not gate this run ({len(ungated)}; gated: {', '.join(state.gated)}):")
+        for line in ungated:
+            tr.write_line("  " + line)
     for area, row in table.items():
         if row["missing"]:
             tr.write_line(f"not provided in {area}: {', '.join(sorted(row['missing']))}")
