@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
-import copy
 import io
 import json
 import os
@@ -40,6 +39,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from mutation_ops import mutants  # noqa: E402
+from mutation_report import merge_raw, report  # noqa: E402
 
 def area_of(module: Path) -> str | None:
     """The spec area(s) whose contract names ``module`` defines in ``__all__`` (``None``: run every area).
@@ -59,107 +62,9 @@ def area_of(module: Path) -> str | None:
     areas = [a for a, contract_names in CONTRACT.items() if names & set(contract_names)]
     return ",".join(areas) or None
 
-SWAP_BIN = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,
-            ast.FloorDiv: ast.Div}
-SWAP_CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
-            ast.NotEq: ast.Eq}
-
-
-def _skip_nodes(tree: ast.AST) -> set[int]:
-    """ids of nodes never mutated: docstrings, annotations, raise statements, imports."""
-    skip: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Module, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
-                skip.update(id(n) for n in ast.walk(body[0]))
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for a in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]:
-                if a.annotation is not None:
-                    skip.update(id(n) for n in ast.walk(a.annotation))
-            if node.returns is not None:
-                skip.update(id(n) for n in ast.walk(node.returns))
-        if isinstance(node, ast.AnnAssign):
-            skip.update(id(n) for n in ast.walk(node.annotation))
-        if isinstance(node, (ast.Raise, ast.Import, ast.ImportFrom, ast.JoinedStr)):
-            skip.update(id(n) for n in ast.walk(node))
-    return skip
-
-
-def _mutations(node: ast.AST) -> list[tuple[str, ast.AST]]:
-    """(description, replacement node) for one node."""
-    out: list[tuple[str, ast.AST]] = []
-    if isinstance(node, ast.BinOp):
-        new = SWAP_BIN.get(type(node.op))
-        if new is not None:
-            m = copy.deepcopy(node)
-            m.op = new()
-            out.append((f"{type(node.op).__name__} -> {new.__name__}", m))
-        if isinstance(node.op, (ast.Add, ast.Sub)):
-            out.append(("drop right operand", copy.deepcopy(node.left)))
-            if isinstance(node.op, ast.Add):
-                out.append(("drop left operand", copy.deepcopy(node.right)))
-    elif isinstance(node, ast.Compare) and len(node.ops) == 1:
-        new = SWAP_CMP.get(type(node.ops[0]))
-        if new is not None:
-            m = copy.deepcopy(node)
-            m.ops = [new()]
-            out.append((f"{type(node.ops[0]).__name__} -> {new.__name__}", m))
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        out.append(("drop unary minus", copy.deepcopy(node.operand)))
-    elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        v = node.value
-        nv = {0: 1, 1: 2, 2: 1, 0.5: 1.0}.get(v, v + 1) if not isinstance(v, bool) else None
-        if nv is not None:
-            out.append((f"constant {v!r} -> {nv!r}", ast.Constant(type(v)(nv) if isinstance(v, float) else nv)))
-    elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
-        out.append((f"{node.value} -> {not node.value}", ast.Constant(not node.value)))
-    elif isinstance(node, ast.Call) and len(node.args) >= 2 and not (
-            isinstance(node.func, ast.Name) and node.func.id in ("isinstance", "issubclass", "getattr")) and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
-        m = copy.deepcopy(node)
-        m.args[0], m.args[1] = m.args[1], m.args[0]
-        out.append(("swap first two arguments", m))
-    return out
-
-
-class _Replace(ast.NodeTransformer):
-    def __init__(self, target: ast.AST, repl: ast.AST) -> None:
-        self.target, self.repl = target, repl
-
-    def visit(self, node: ast.AST) -> ast.AST:
-        if node is self.target:
-            return self.repl
-        return super().visit(node)
-
-
-def mutants(path: Path) -> list[dict]:
-    src = path.read_text()
-    tree = ast.parse(src)
-    skip = _skip_nodes(tree)
-    out = []
-    nodes = [n for n in ast.walk(tree) if id(n) not in skip]
-    for node in nodes:
-        for desc, repl in _mutations(node):
-            t2 = ast.parse(src)
-            # locate the same node in the fresh tree by position and type
-            twin = next((n for n in ast.walk(t2) if type(n) is type(node)
-                         and getattr(n, "lineno", None) == getattr(node, "lineno", None)
-                         and getattr(n, "col_offset", None) == getattr(node, "col_offset", None)
-                         and getattr(n, "end_col_offset", None) == getattr(node, "end_col_offset", None)), None)
-            if twin is None:
-                continue
-            new_tree = _Replace(twin, repl).visit(t2)
-            ast.fix_missing_locations(new_tree)
-            code = ast.unparse(new_tree)
-            line = src.splitlines()[node.lineno - 1].strip()
-            out.append({"file": str(path.relative_to(ROOT)), "line": node.lineno, "col": node.col_offset,
-                        "mutation": desc, "source_line": line,
-                        "segment": ast.get_source_segment(src, node), "code": code})
-    return out
-
 
 PROJECT_PACKAGES = ("reference", "properties", "statistical", "models", "genspec", "bugs", "faithful",
-                    "adapters", "meta_tests", "conftest")
+                    "adapters", "meta_tests", "errata", "conftest")
 
 
 def _purge_project_modules() -> None:
@@ -326,107 +231,6 @@ def run(plan: list[dict], files: list[Path], jobs: int, timeout: float, budget_s
             reported = len(results)
             print(f"[{reported}/{len(plan)}] {time.time() - t0:.0f} s", flush=True)
     return results
-
-
-def merge_raw(paths: list[Path]) -> dict:
-    """Raw result files merged in order: a later file's results for a module replace the earlier ones."""
-    parts = [json.loads(p.read_text()) for p in paths]
-    by_file: dict[str, list[dict]] = {}
-    for part in parts:
-        files = {r["file"] for r in part["results"]}
-        for f in files:
-            by_file[f] = [r for r in part["results"] if r["file"] == f]
-    return {"summary": {"commands": [p["summary"]["command"] for p in parts],
-                        "jobs": sum(p["summary"]["jobs"] for p in parts),
-                        "machine": parts[0]["summary"]["machine"],
-                        "elapsed_s": sum(p["summary"]["elapsed_s"] for p in parts)},
-            "results": [r for f in sorted(by_file) for r in by_file[f]]}
-
-
-def _score(rows: list[dict]) -> tuple[int, int]:
-    """(killed, killed + survived): timeouts count as killed, mutants that do not compile not at all."""
-    killed = sum(r["status"] in ("killed", "timeout") for r in rows)
-    return killed, killed + sum(r["status"] == "survived" for r in rows)
-
-
-def _key(r: dict) -> str:
-    return f"{r['file']}:{r['line']}:{r['col']}:{r['mutation']}"
-
-
-def _cell(text: str | None, limit: int = 70) -> str:
-    text = (text or "").replace("\n", " ").replace("|", "\\|")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def report(raw: dict, triage: dict[str, dict], out: Path, *, before: dict | None = None) -> None:
-    """Write ``docs/mutation.md``: the first run's and the final scores, the gaps closed, every survivor.
-
-    ``triage`` maps a survivor's key (``file:line:col:mutation``) to ``{"verdict": "equivalent" |
-    "accepted", "reason": ...}``: *equivalent* means no input through the contract can tell the
-    mutant from the reference (it leaves the denominator of the triaged score); *accepted* is a real
-    difference left untested, with the reason.
-    """
-    rows = raw["results"]
-    killed, scored = _score(rows)
-    errors = sum(r["status"] == "error" for r in rows)
-    survivors = [r for r in rows if r["status"] == "survived"]
-    verdict = {_key(r): triage.get(_key(r)) for r in survivors}
-    equivalent = [k for k, v in verdict.items() if v and v["verdict"] == "equivalent"]
-    accepted = [k for k, v in verdict.items() if v and v["verdict"] == "accepted"]
-    untriaged = [k for k, v in verdict.items() if v is None]
-    # nested operators can share a start (``a + b + c``): match runs by key and source segment
-    final_by_id = {(_key(r), r.get("segment")): r for r in rows}
-    closed = ([r for r in before["results"] if r["status"] == "survived"
-               and final_by_id.get((_key(r), r.get("segment")), {}).get("status") in ("killed", "timeout")]
-              if before else [])
-    lines = ["# Mutation testing of `reference/`", "",
-             "Generated by `python scripts/mutate.py --report` from the raw results of", ""]
-    lines += [f"    {c}" for c in raw["summary"]["commands"]]
-    lines += ["", "and the triage of the survivors in `docs/mutation_triage.json`. Each mutant is one small "
-              "change to one module of `reference/` (the operators are listed in `scripts/mutate.py`); the "
-              "module's spec area of the default suite runs against it (`pytest --area=AREA -x`; every area "
-              "for a module outside the contract), and the mutant is *killed* when a check fails.", ""]
-    if before is not None:
-        b_killed, b_scored = _score(before["results"])
-        lines.append(f"- **first run**: {b_killed} / {b_scored} = **{b_killed / b_scored:.1%}** killed; its "
-                     f"{b_scored - b_killed} survivors were triaged, and the {len(closed)} that were real gaps "
-                     f"are now killed by new checks (below); the modules they were in were run again")
-    lines += [
-        f"- **final raw score**: {killed} / {scored} = **{killed / scored:.1%}** killed "
-        f"({sum(r['status'] == 'timeout' for r in rows)} of them by the time limit; {errors} mutants that no "
-        f"longer compile are not counted)",
-        f"- survivors: {len(survivors)}: {len(equivalent)} equivalent, {len(accepted)} accepted with a reason, "
-        f"{len(untriaged)} not triaged",
-        f"- **triaged score** killed / (all − equivalent): {killed} / {scored - len(equivalent)} = "
-        f"**{killed / (scored - len(equivalent)):.1%}**",
-        f"- run time: {raw['summary']['elapsed_s']:.0f} s of worker wall time in all, one worker per run, on "
-        f"{raw['summary']['machine']} (one torch thread each)",
-        "", "## Per module", "",
-        "| module | mutants | killed | equivalent survivors | other survivors |", "|---|---:|---:|---:|---:|"]
-    per_file: dict[str, list[int]] = {}
-    for r in rows:
-        if r["status"] == "error":
-            continue
-        c = per_file.setdefault(r["file"], [0, 0, 0])
-        c[0] += 1
-        c[1] += r["status"] in ("killed", "timeout")
-        c[2] += r["status"] == "survived" and _key(r) in equivalent
-    for f, (n, k, e) in sorted(per_file.items()):
-        lines.append(f"| `{f}` | {n} | {k} | {e} | {n - k - e} |")
-    if before is not None:
-        lines += ["", "## Gaps the first run found, closed by new checks", "",
-                  "| mutant | source | now killed by |", "|---|---|---|"]
-        for r in sorted(closed, key=lambda r: (r["file"], r["line"], r["col"])):
-            killer = final_by_id[(_key(r), r.get("segment"))].get("killer") or "(time limit)"
-            lines.append(f"| `{r['file']}:{r['line']}` {r['mutation']} | `{_cell(r.get('segment'))}` | "
-                         f"`{_cell(killer, 140)}` |")
-    lines += ["", "## Survivors and their verdicts", "",
-              "| mutant | source | verdict | why |", "|---|---|---|---|"]
-    for r in sorted(survivors, key=lambda r: (r["file"], r["line"], r["col"])):
-        v = verdict[_key(r)] or {"verdict": "not triaged", "reason": ""}
-        lines.append(f"| `{r['file']}:{r['line']}` {r['mutation']} | `{_cell(r.get('segment'))}` | "
-                     f"{v['verdict']} | {_cell(v['reason'], 400)} |")
-    out.write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
