@@ -82,6 +82,45 @@ TOLERANCES: dict[str, dict[torch.dtype, Tolerance]] = {
                         "plus the mass outside the grid (< 4e-6): measured ≤ 4.2e-4 over 40 random models; "
                         "a wrong constant or logdet moves the integral by far more"),
     },
+    "density_grid_quadrature": {
+        _F64: Tolerance(0.0, 1e-3, "protocol check of any flow (genspec.protocols.flow_density): trapezoid rule "
+                        "for exp(log_prob) on 2001 (D = 1) or 151² (D = 2) points uniform in asinh coordinates, "
+                        "reaching twice the farthest of 4000 draws: measured ≤ 2e-5 (reference NICEs, foreign "
+                        "RealNVP and MAF) and ≤ 1.1e-4 (a heavy-tailed torch TransformedDistribution) over 15 "
+                        "seeds each; a missing constant or a logdet of the wrong sign moves it by ≥ 1e-2"),
+    },
+    # --- the numerics tier (genspec.numerics.assert_numerics): relative to |truth| + the size of the
+    # terms summed; atol is the dtype's smallest normal number (a result below it may be flushed to 0).
+    "edge_elementwise": {
+        _F64: Tolerance(1e-14, 2.3e-308, "a closed form of a few operations (exp, log1p, a product, a sum) "
+                        "at the dtype's edges: ~8 roundings of 1.1e-16 × 10"),
+        _F32: Tolerance(4e-6, 1.2e-38, "the same in float32: ~8 roundings of 6e-8 × 8"),
+        _BF16: Tolerance(8e-3, 1.2e-38, "computed wider and rounded once to bfloat16 (2^-9), plus the "
+                         "bfloat16 inputs' own spacing amplified by a condition of ~2"),
+        _F16: Tolerance(1e-3, 6.2e-5, "computed wider and rounded once to float16 (2^-12), margin ×4"),
+    },
+    "edge_reduction": {
+        _F64: Tolerance(5e-14, 2.3e-308, "a sum of up to ~30 such terms: error ≤ n·u of the summed magnitudes"),
+        _F32: Tolerance(2e-5, 1.2e-38, "the same in float32 (n ≤ 30, u = 6e-8, × 10)"),
+        _BF16: Tolerance(2e-2, 1.2e-38, "summed wider, rounded once to bfloat16; a few input ulps"),
+        _F16: Tolerance(4e-3, 6.2e-5, "summed wider, rounded once to float16; a few input ulps"),
+    },
+    "edge_gradient": {
+        _F64: Tolerance(5e-14, 2.3e-308, "an autograd chain of a few products and exps at the edges"),
+        _F32: Tolerance(1e-5, 1.2e-38, "the same in float32: ~16 roundings of 6e-8 × 10"),
+        _BF16: Tolerance(2e-2, 1.2e-38, "the same with the bfloat16 result's rounding"),
+        _F16: Tolerance(4e-3, 6.2e-5, "the same with the float16 result's rounding"),
+    },
+    "edge_linear_algebra": {
+        _F64: Tolerance(1e-11, 2.3e-308, "Cholesky solves of K ≤ 3 matrices with condition ≤ 1e3: κ·u·30"),
+        _F32: Tolerance(2e-5, 1.2e-38, "the same solved in float32 arithmetic would need κ·u·30 = 2e-3; "
+                        "solved in float64 and rounded once, a few float32 ulps"),
+    },
+    "edge_log_density": {
+        _F64: Tolerance(1e-13, 2.3e-308, "log Concrete density: K ≤ 6 log-softmax terms, each a shifted "
+                        "difference and a log of a sum of ≤ 6 exps: ~50 roundings"),
+        _F32: Tolerance(1e-5, 1.2e-38, "the same in float32: ~50 roundings of 6e-8 × 3"),
+    },
 }
 
 

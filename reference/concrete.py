@@ -8,13 +8,20 @@ the density (Maddison et al. 2017, Definition 1, eq. (6); alpha_k = exp(logits_k
 
 computed here as
 
-    log p(y) = lgamma(K) + (K - 1) log tau + sum_k (logits_k - (tau + 1) log y_k)
-               - K logsumexp_k(logits_k - tau log y_k)
+    log p(y) = lgamma(K) + (K - 1) log tau + sum_k [a_k - logsumexp(a)] - sum_k log y_k,
+    a_k = (logits_k - max logits) - tau (log y_k - min log y)
 
-No power of ``y`` is formed, so it stays finite in float32 at small ``tau`` where ``y^(-tau - 1)``
-and ``sum alpha_i y_i^(-tau)`` overflow. For ``K = 2`` with ``x = y_1`` and ``a = exp(l_1 - l_2)``
-it is the binary Concrete density ``tau a x^(-tau-1) (1-x)^(-tau-1) / (a x^(-tau) + (1-x)^(-tau))^2``,
-and ``P(y_1 > 1/2) = softmax(logits)_1`` for every ``tau``.
+(``a`` is ``logits - tau log y`` shifted by a constant: the density is invariant to it). No power of
+``y`` is formed, so it stays finite in float32 at small ``tau`` where ``y^(-tau - 1)`` and
+``sum alpha_i y_i^(-tau)`` overflow; the logits enter only through their differences, so logits of
+1e6 (float32, an ulp of 0.06) lose nothing; and ``tau`` multiplies only the non-negative gaps
+``log y_k - min log y``, 0 for the smallest entries, which decide the normaliser (their logits are
+not lost against a large ``tau log y``), so a huge tau (1e38) gives a finite density, or -inf where
+the density underflows (an entry of ``a`` overflows to -inf), never ``inf - inf``.
+
+For ``K = 2`` with ``x = y_1`` and ``a = exp(l_1 - l_2)`` it is the binary Concrete density
+``tau a x^(-tau-1) (1-x)^(-tau-1) / (a x^(-tau) + (1-x)^(-tau))^2``, and
+``P(y_1 > 1/2) = softmax(logits)_1`` for every ``tau``.
 
 A point with an entry ``<= 0`` lies outside the support (the open simplex): the result is -inf
 there. ``y`` is used as given; it is expected to sum to 1 (all K entries enter the formula, which
@@ -73,13 +80,19 @@ def _concrete_inputs(
 def _log_density_terms(
     y: Tensor, logits: Tensor, tau: float | Tensor
 ) -> tuple[Tensor, int, float | Tensor, Tensor, Tensor]:
-    """``(inside, K, log tau, sum_k (logits_k - (tau + 1) log y_k), logsumexp_k(logits_k - tau log y_k))``."""
+    """``(inside, K, log tau, sum_k (a_k - log y_k), logsumexp(a))`` with the shifted
+    ``a = (logits - max logits) - tau (log y - min log y)`` (module docstring); ``inside`` is False off
+    the support and where an entry of ``a`` overflows (the density underflows: log density -inf)."""
     y, logits, tau, log_tau = _concrete_inputs(y, logits, tau)
     inside = (y > 0).all(dim=-1)  # (*batch)
     log_y = torch.log(torch.where(y > 0, y, 1.0))  # a safe placeholder off the support
-    terms = (logits - (tau + 1) * log_y).sum(dim=-1)
-    normaliser = torch.logsumexp(logits - tau * log_y, dim=-1)
-    return inside, y.shape[-1], log_tau, terms, normaliser
+    gap = log_y - log_y.detach().amin(dim=-1, keepdim=True)  # >= 0, 0 at the smallest entries
+    a = (logits - logits.detach().amax(dim=-1, keepdim=True)) - tau * gap
+    finite = torch.isfinite(a).all(dim=-1)
+    a = torch.where(finite.unsqueeze(-1), a, 0.0)  # no inf - inf, in the values or the gradients
+    terms = (a - log_y).sum(dim=-1)
+    normaliser = torch.logsumexp(a, dim=-1)
+    return inside & finite, y.shape[-1], log_tau, terms, normaliser
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float | Tensor) -> Tensor:

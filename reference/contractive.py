@@ -8,7 +8,13 @@ so, per example,
 
 in closed form, without forming J. The derivative ``h (1 − h)`` is computed as
 ``sigmoid(z) · sigmoid(−z)``, which keeps its relative accuracy in both tails (``1 − h`` rounds to 0
-for z ≳ 17 in float32). The contractive auto-encoder minimises
+for z ≳ 17 in float32). Everything runs in float64 (rounded once to the inputs' dtype), and each row
+of ``weight`` is scaled by its largest entry ``m_j``:
+
+    contractive_penalty = sum_j (h_j (1 − h_j) · m_j)² · sum_i (weight[j, i] / m_j)²
+
+so that ``sum_i weight[j, i]²`` never overflows on its own (float32 weights ≥ 1.8e19) and a saturated
+unit (h (1 − h) = 0) never meets an infinite ``sum_i w²`` (``0 · inf = NaN``). The contractive auto-encoder minimises
 ``L(x, g(h(x))) + λ · contractive_penalty`` (Rifai et al. 2011, the objective J_CAE).
 
 References:
@@ -49,7 +55,11 @@ def contractive_penalty(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tenso
     if not isinstance(bias, torch.Tensor) or tuple(bias.shape) != (weight.shape[0],):
         raise ValueError(f"bias must have shape ({weight.shape[0]},) to match weight, got "
                          f"{tuple(getattr(bias, 'shape', ()))}")
+    dtype = torch.promote_types(torch.promote_types(x.dtype, weight.dtype), bias.dtype)
+    x, weight, bias = x.to(torch.float64), weight.to(torch.float64), bias.to(torch.float64)
     z = F.linear(x, weight, bias)                      # (*batch, H)
     dh = torch.sigmoid(z) * torch.sigmoid(-z)          # h (1 − h), (*batch, H)
-    w2 = weight.square().sum(dim=1)                    # (H,)
-    return (dh.square() * w2).sum(-1)
+    m = weight.detach().abs().amax(dim=1)              # (H,), the rows' scales (constants for autograd)
+    m = torch.where(m > 0, m, 1.0)
+    w2 = (weight / m.unsqueeze(1)).square().sum(dim=1)  # sum_i (w_ji / m_j)^2 in [1, D], (H,)
+    return ((dh * m).square() * w2).sum(-1).to(dtype)

@@ -17,6 +17,16 @@ variance is always passed as its logarithm ``logvar``; the standard deviation is
     KL(q \,\|\, p) &= \tfrac12 \sum_j \big[logvar_p - logvar_q
         + (\exp(logvar_q) + (mu_q - mu_p)^2) \exp(-logvar_p) - 1\big]
 
+Numerics: every function computes in float64 and rounds its result once to the inputs' dtype, and
+forms each product with an exponential, ``d * exp(c)``, as ``(d * exp(c / 2)) * exp(c / 2)``
+(``_times_exp``): it overflows only where the product does, and is exactly 0 where d = 0 even where
+``exp(c / 2)`` alone overflows (no ``0 * inf = NaN``: z = mu at eps = 0 for every finite logvar,
+log N(mu; mu, logvar) for logvar = -1600). The squared Mahalanobis term is
+``((x - mu) * exp(-logvar / 2))^2``, the KL's variance ratio is ``exp(logvar_q - logvar_p)`` (never a
+ratio of exponentials), and ``(exp(t) - 1 - t) / 2`` is ``(expm1(t) - t) / 2``, or
+``exp(t) / 2 - (1 + t) / 2`` with ``exp(t) / 2`` formed as ``_times_exp(1/2, t)`` where ``exp(t)``
+overflows and its half does not.
+
 The KLs are *summed* over the event dimension (a mean over it is a common shipped bug: it shrinks
 the KL by the factor K). Every argument is ``(*batch, K)`` with one K: batch dimensions broadcast,
 event dimensions must be equal, and every entry must be finite (NaN or ±inf raise ``ValueError``
@@ -41,6 +51,9 @@ from torch import Tensor
 __all__ = ["reparameterize", "log_normal", "kl_normal_std", "kl_normal"]
 
 _LOG_2PI = math.log(2.0 * math.pi)
+_WIDE = torch.float64
+_LOG_MAX = math.log(torch.finfo(_WIDE).max)
+"""709.78: exp overflows float64 above it."""
 
 
 def _check_tensor(name: str, value: object) -> Tensor:
@@ -104,10 +117,36 @@ def check_gaussian(**named: Tensor) -> torch.Size:
     return _broadcast_shape(**named)
 
 
+def _wide(*tensors: Tensor) -> tuple[torch.dtype, list[Tensor]]:
+    """The promoted dtype of ``tensors``, and the tensors in float64 (where the formulas run)."""
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        dtype = torch.promote_types(dtype, t.dtype)
+    return dtype, [t.to(_WIDE) for t in tensors]
+
+
+def _times_exp(d: Tensor, c: Tensor) -> Tensor:
+    """``d * exp(c)`` as ``(d * exp(c / 2)) * exp(c / 2)``: finite wherever the product is, and exactly 0
+    (with finite gradients) where d = 0, even where ``exp(c / 2)`` overflows."""
+    half = c / 2
+    e = torch.exp(torch.where((d == 0) & (half > _LOG_MAX), 0.0, half))
+    return (d * e) * e
+
+
+def _half_expm1_minus(t: Tensor) -> Tensor:
+    """``(exp(t) - 1 - t) / 2`` (>= 0), accurate near t = 0 and finite wherever ``exp(t) / 2`` is."""
+    big = t > _LOG_MAX
+    small = torch.where(big, 0.0, t)
+    return torch.where(big, _times_exp(torch.full_like(t, 0.5), t) - 0.5 * (1 + t),
+                       0.5 * (torch.expm1(small) - small))
+
+
 def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor) -> Tensor:
     """``z = mu + exp(logvar / 2) * eps``: a draw of N(mu, diag(exp(logvar))) when eps ~ N(0, I).
 
     Differentiable in ``mu`` and ``logvar`` (the point of the trick); all randomness is in ``eps``.
+    Computed as ``mu + (eps * exp(logvar / 4)) * exp(logvar / 4)`` in float64: exactly ``mu`` at
+    eps = 0, and finite wherever z is.
 
     Args:
         mu: mean, ``(*batch, K)``; finite.
@@ -124,7 +163,8 @@ def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor) -> Tensor:
         dimension that differs from mu's, batch dimensions that do not broadcast.
     """
     check_gaussian(mu=mu, logvar=logvar, eps=eps)
-    return mu + torch.exp(0.5 * logvar) * eps
+    dtype, (mu, logvar, eps) = _wide(mu, logvar, eps)
+    return (mu + _times_exp(eps, logvar / 2)).to(dtype)  # = mu + (eps * exp(logvar / 4)) * exp(logvar / 4)
 
 
 def log_normal(x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
@@ -137,11 +177,12 @@ def log_normal(x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
             log density is NaN or inf, not a number to sum).
 
     Returns:
-        ``(*batch,)``: ``-1/2 * sum_j [log 2 pi + logvar_j + (x_j - mu_j)^2 exp(-logvar_j)]``.
+        ``(*batch,)``: ``-1/2 * sum_j [log 2 pi + logvar_j + ((x_j - mu_j) exp(-logvar_j / 2))^2]``.
     """
     check_gaussian(x=x, mu=mu, logvar=logvar)
-    sq = (x - mu).square() * torch.exp(-logvar)
-    return -0.5 * (_LOG_2PI + logvar + sq).sum(dim=-1)
+    dtype, (x, mu, logvar) = _wide(x, mu, logvar)
+    sq = _times_exp(x - mu, -logvar / 2).square()  # ((x - mu) exp(-logvar / 2))^2, never 0 * inf
+    return (-0.5 * (_LOG_2PI + logvar + sq).sum(dim=-1)).to(dtype)
 
 
 def kl_normal_std(mu: Tensor, logvar: Tensor) -> Tensor:
@@ -152,11 +193,13 @@ def kl_normal_std(mu: Tensor, logvar: Tensor) -> Tensor:
         logvar: log-variance, ``(*batch, K)``; finite.
 
     Returns:
-        ``(*batch,)``: ``1/2 * sum_j [exp(logvar_j) + mu_j^2 - 1 - logvar_j]`` (>= 0, 0 iff q = p).
+        ``(*batch,)``: ``sum_j [(expm1(logvar_j) - logvar_j) / 2 + mu_j^2 / 2]`` (>= 0, 0 iff q = p),
+        i.e. ``1/2 * sum_j [exp(logvar_j) + mu_j^2 - 1 - logvar_j]``.
     """
     check_gaussian(mu=mu, logvar=logvar)
+    dtype, (mu, logvar) = _wide(mu, logvar)
     # expm1(logvar) - logvar keeps the cancellation near logvar = 0 accurate.
-    return 0.5 * (torch.expm1(logvar) - logvar + mu.square()).sum(dim=-1)
+    return (_half_expm1_minus(logvar) + 0.5 * mu * mu).sum(dim=-1).to(dtype)
 
 
 def kl_normal(mu_q: Tensor, logvar_q: Tensor, mu_p: Tensor, logvar_p: Tensor) -> Tensor:
@@ -168,9 +211,10 @@ def kl_normal(mu_q: Tensor, logvar_q: Tensor, mu_p: Tensor, logvar_p: Tensor) ->
             ``(*batch, K)``; finite (logvar_q = logvar_p = +inf would give inf - inf = NaN).
 
     Returns:
-        ``(*batch,)``: ``1/2 * sum_j [r_j - 1 - log r_j + (mu_q - mu_p)_j^2 exp(-logvar_p_j)]`` with
-        ``log r = logvar_q - logvar_p`` (>= 0, exactly 0 when the two are the same).
+        ``(*batch,)``: ``1/2 * sum_j [expm1(log r_j) - log r_j + ((mu_q - mu_p)_j exp(-logvar_p_j / 2))^2]``
+        with ``log r = logvar_q - logvar_p`` (>= 0, exactly 0 when the two are the same).
     """
     check_gaussian(mu_q=mu_q, logvar_q=logvar_q, mu_p=mu_p, logvar_p=logvar_p)
-    log_ratio = logvar_q - logvar_p
-    return 0.5 * (torch.expm1(log_ratio) - log_ratio + (mu_q - mu_p).square() * torch.exp(-logvar_p)).sum(dim=-1)
+    dtype, (mu_q, logvar_q, mu_p, logvar_p) = _wide(mu_q, logvar_q, mu_p, logvar_p)
+    shift = _times_exp(mu_q - mu_p, -logvar_p / 2).square()  # (mu_q - mu_p)^2 exp(-logvar_p), never 0 * inf
+    return (_half_expm1_minus(logvar_q - logvar_p) + 0.5 * shift).sum(dim=-1).to(dtype)

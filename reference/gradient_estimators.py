@@ -42,7 +42,7 @@ from typing import Callable, Literal
 import torch
 from torch import Tensor
 
-from genspec.reference.gaussian import _check_event, _check_finite, _check_tensor, reparameterize
+from genspec.reference.gaussian import _WIDE, _check_event, _check_finite, _check_tensor, _times_exp, reparameterize
 
 __all__ = ["score_function_gradient", "reparameterization_gradient"]
 
@@ -112,7 +112,9 @@ def score_function_gradient(
             ``(L, *batch, K)`` each).
 
     Returns:
-        ``(grad_mu, grad_logvar)``: ``f(z) * eps / sigma`` and ``f(z) * (eps^2 - 1) / 2``.
+        ``(grad_mu, grad_logvar)``: ``f(z) * eps / sigma`` and ``f(z) * (eps^2 - 1) / 2``, in float64
+        rounded once: ``(f(z) * eps * exp(-logvar / 4)) * exp(-logvar / 4)``, finite wherever the
+        product is, and exactly 0 where the score is (eps = 0, or eps^2 = 1), whatever f(z) is.
 
     Raises:
         ValueError naming the argument: NaN or ±inf in mu, logvar or eps; shapes that do not fit;
@@ -122,10 +124,16 @@ def score_function_gradient(
     with torch.no_grad():
         mu_, logvar_ = mu.detach(), logvar.detach()
         z = reparameterize(mu_, logvar_, eps)
-        value = _values(f, z).unsqueeze(-1)
-        grad_mu = value * eps * torch.exp(-0.5 * logvar_)
-        grad_logvar = value * 0.5 * (eps.square() - 1)
-    return _reduce((grad_mu, grad_logvar), reduction)
+        value = _values(f, z).unsqueeze(-1).to(_WIDE)
+        eps64, logvar64 = eps.to(_WIDE), logvar_.to(_WIDE)
+        dtype = torch.promote_types(mu.dtype, eps.dtype)
+        weighted = torch.where(eps64 == 0, 0.0, value * eps64)  # f(z) eps, 0 where the score is
+        half = 0.5 * (eps64.square() - 1)
+        grad_logvar = torch.where(half == 0, 0.0, value * half)  # f(z) (eps^2 - 1) / 2
+        if reduction == "mean":  # 1 / sigma is the same for every draw: average first, then scale
+            weighted, grad_logvar, reduction = weighted.mean(0), grad_logvar.mean(0), "none"
+        grad_mu = _times_exp(weighted, -logvar64 / 2)  # f(z) eps / sigma
+    return _reduce((grad_mu.to(dtype), grad_logvar.to(dtype)), reduction)
 
 
 def reparameterization_gradient(

@@ -142,9 +142,11 @@ def gumbel_max(logits: Tensor, *, generator: torch.Generator | None = None) -> T
         generator: the source of the Gumbel noise.
 
     Returns:
-        ``(*batch)`` int64 class indices in ``[0, K)``. The sum ``logits + g`` is formed in
-        float64, so float32 rounding cannot create ties.
+        ``(*batch)`` int64 class indices in ``[0, K)``. The sum is formed in float64 as
+        ``(logits - max logits) + g``, so float32 rounding cannot create ties and equal logits near
+        the dtype's edge do not absorb their noise.
     """
     _check_logits(logits)
     g = _gumbel64(logits.shape, generator, logits.device)
-    return (logits.to(torch.float64) + g).argmax(dim=-1)
+    logits64 = logits.to(torch.float64)
+    return ((logits64 - logits64.amax(dim=-1, keepdim=True)) + g).argmax(dim=-1)

@@ -15,7 +15,9 @@ backward pass the gradient of ``y`` (the straight-through estimator)::
     out = y_hard + (y - y.detach())            (exactly y_hard forward; d out = d y backward)
 
 The sum ``l + g`` and the softmax are computed in float64 and the result rounded once to the
-logits' dtype. The row max of ``l + g`` is subtracted before dividing by ``tau`` (the softmax is
+logits' dtype; the sum is formed as ``(l - max l) + g``, so that equal logits near the float32 or
+float64 edge do not absorb their noise (``3.4e38 + g`` is ``3.4e38`` in float64: every class would
+tie). The row max of ``l + g`` is subtracted before dividing by ``tau`` (the softmax is
 shift-invariant), so every finite logit, up to ±1.8e308 in float64, gives a finite sample at every
 tau. A -inf logit gives ``y_k = 0`` and a zero (never NaN) gradient.
 
@@ -73,11 +75,14 @@ def _gumbels64(logits: Tensor, gumbels: Tensor | None, generator: torch.Generato
 def _noisy_logits(
     logits: Tensor, tau: float | Tensor, gumbels: Tensor | None, generator: torch.Generator | None
 ) -> tuple[Tensor, float | Tensor]:
-    """Validate the arguments; return ``(logits + g, tau)``, both in float64."""
+    """Validate the arguments; return ``((logits - max logits) + g, tau)``, both in float64: the
+    softmax and the argmax of ``logits + g``, without absorbing g into a large logit."""
     _check_logits(logits)
     _check_tau(tau)
     tau64 = _tau64(tau, logits)
-    noisy = logits.to(torch.float64) + _gumbels64(logits, gumbels, generator)  # (*batch, K)
+    logits64 = logits.to(torch.float64)
+    centred = logits64 - logits64.detach().amax(dim=-1, keepdim=True)  # <= 0; -inf stays -inf
+    noisy = centred + _gumbels64(logits, gumbels, generator)  # (*batch, K)
     return noisy, tau64
 
 

@@ -23,6 +23,18 @@ The best diagonal q (the mean-field optimum) has the posterior mean and the vari
 orthogonal columns (M diagonal). In code: ``weight`` is W ``(D, K)``, ``bias`` is b ``(D,)``,
 ``noise_var`` is sigma^2 > 0.
 
+Numerics: every method computes in float64 and rounds once to the parameters' dtype; data enter
+centred, ``r = x - b``, and residuals are ``r - W z`` (never ``x - (W z + b)``, which loses W z
+against a large b). The quadratic form of ``log_marginal`` is the minimum of a sum of squares,
+
+.. math::
+
+    r^\top C^{-1} r = \min_z \big[\|r - W z\|^2 / \sigma^2 + \|z\|^2\big]
+                   = \|r - W m\|^2 / \sigma^2 + \|m\|^2, \qquad m = M^{-1} W^\top r,
+
+two non-negative terms (no ``inf - inf``, no cancellation), evaluated on ``r / max|r|`` and scaled
+back by ``max|r|^2``, so it overflows only where the true value does.
+
 References:
     M. E. Tipping, C. M. Bishop. Probabilistic Principal Component Analysis. JRSS B 61(3), 1999,
     eqs. (4), (6) and Appendix A; C. M. Bishop, PRML (2006), eqs. (12.35), (12.42)-(12.44);
@@ -39,7 +51,9 @@ import math
 import torch
 from torch import Tensor
 
-from genspec.reference.gaussian import _check_event, _check_finite, _check_tensor, check_gaussian, kl_normal_std
+from genspec.reference.gaussian import (
+    _WIDE, _check_event, _check_finite, _check_tensor, _times_exp, check_gaussian, kl_normal_std,
+)
 
 __all__ = ["LinearGaussian"]
 
@@ -109,31 +123,44 @@ class LinearGaussian:
         eye = torch.eye(self.dim_z, dtype=self.weight.dtype, device=self.weight.device)
         return self.weight.T @ self.weight + self.noise_var * eye
 
+    def _wide(self) -> tuple[Tensor, Tensor, Tensor]:
+        """``(W, b, sigma^2)`` in float64."""
+        return self.weight.to(_WIDE), self.bias.to(_WIDE), self.noise_var.to(_WIDE)
+
+    def _out(self, value: Tensor) -> Tensor:
+        return value.to(self.weight.dtype)
+
     def log_joint(self, x: Tensor, z: Tensor) -> Tensor:
         """``log p(x | z) + log p(z)``; x ``(*batch, D)``, z ``(*batch, K)`` -> ``(*batch,)``."""
         self._check_x(x)
         self._check_latent(x, z=z)
-        mean = z @ self.weight.T + self.bias
-        log_lik = -0.5 * (self.dim_x * (_LOG_2PI + self.noise_var.log())
-                          + (x - mean).square().sum(-1) / self.noise_var)
+        w, b, s2 = self._wide()
+        z = z.to(_WIDE)
+        residual = (x.to(_WIDE) - b) - z @ w.T  # centred first: W z is not lost against a large b
+        log_lik = -0.5 * (self.dim_x * (_LOG_2PI + s2.log()) + residual.square().sum(-1) / s2)
         log_prior = -0.5 * (self.dim_z * _LOG_2PI + z.square().sum(-1))
-        return log_lik + log_prior
+        return self._out(log_lik + log_prior)
 
     def log_marginal(self, x: Tensor) -> Tensor:
         """Exact ``log p(x) = log N(x; b, W W^T + sigma^2 I)``; x ``(*batch, D)`` -> ``(*batch,)``.
 
-        Computed through M (K x K) by the matrix determinant lemma and Woodbury:
-        ``log det C = (D - K) log sigma^2 + log det M`` and
-        ``r^T C^{-1} r = (|r|^2 - r^T W M^{-1} W^T r) / sigma^2`` for r = x - b.
+        Computed through M (K x K) by the matrix determinant lemma,
+        ``log det C = (D - K) log sigma^2 + log det M``, and
+        ``r^T C^{-1} r = a^2 (|u - W m|^2 / sigma^2 + |m|^2)`` with r = x - b, a = max_j |r_j|,
+        u = r / a and m = M^{-1} W^T u (by Cholesky): two non-negative terms, scaled.
         """
         self._check_x(x)
-        chol = torch.linalg.cholesky(self.m_matrix())
-        r = x - self.bias
-        proj = r @ self.weight  # (*batch, K)
-        solved = torch.cholesky_solve(proj.unsqueeze(-1), chol).squeeze(-1)
-        quad = (r.square().sum(-1) - (proj * solved).sum(-1)) / self.noise_var
-        log_det = (self.dim_x - self.dim_z) * self.noise_var.log() + 2 * chol.diagonal().log().sum()
-        return -0.5 * (self.dim_x * _LOG_2PI + log_det + quad)
+        w, b, s2 = self._wide()
+        chol = torch.linalg.cholesky(w.T @ w + s2 * torch.eye(self.dim_z, dtype=_WIDE, device=w.device))
+        r = x.to(_WIDE) - b
+        a = r.abs().amax(-1, keepdim=True)
+        a = torch.where(a > 0, a, 1.0)
+        u = r / a  # (*batch, D), entries in [-1, 1]
+        m = torch.cholesky_solve((u @ w).unsqueeze(-1), chol).squeeze(-1)  # (*batch, K)
+        quad_u = (u - m @ w.T).square().sum(-1) / s2 + m.square().sum(-1)
+        quad = a.squeeze(-1) * (a.squeeze(-1) * quad_u)  # overflows only where r^T C^-1 r does
+        log_det = (self.dim_x - self.dim_z) * s2.log() + 2 * chol.diagonal().log().sum()
+        return self._out(-0.5 * (self.dim_x * _LOG_2PI + log_det + quad))
 
     def posterior(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """The exact posterior p(z | x) = N(mean, covariance).
@@ -143,9 +170,11 @@ class LinearGaussian:
             (the same for every x).
         """
         self._check_x(x)
-        m_inv = torch.linalg.inv(self.m_matrix())
-        mean = (x - self.bias) @ self.weight @ m_inv.T
-        return mean, self.noise_var * m_inv
+        w, b, s2 = self._wide()
+        m = w.T @ w + s2 * torch.eye(self.dim_z, dtype=_WIDE, device=w.device)
+        chol = torch.linalg.cholesky(m)
+        mean = torch.cholesky_solve(((x.to(_WIDE) - b) @ w).unsqueeze(-1), chol).squeeze(-1)
+        return self._out(mean), self._out(s2 * torch.cholesky_inverse(chol))
 
     def best_diagonal_q(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """The diagonal Gaussian q maximising the ELBO: ``(mu, logvar)``, each ``(*batch, K)``.
@@ -170,11 +199,12 @@ class LinearGaussian:
         """
         self._check_x(x)
         self._check_latent(x, mu=mu, logvar=logvar)
-        residual = x - self.bias - mu @ self.weight.T
-        spread = (torch.exp(logvar) * self.weight.square().sum(0)).sum(-1)
-        expected_log_lik = -0.5 * (self.dim_x * (_LOG_2PI + self.noise_var.log())
-                                   + (residual.square().sum(-1) + spread) / self.noise_var)
-        return expected_log_lik - kl_normal_std(mu, logvar)
+        w, b, s2 = self._wide()
+        mu64, logvar64 = mu.to(_WIDE), logvar.to(_WIDE)
+        residual = (x.to(_WIDE) - b) - mu64 @ w.T  # centred first
+        spread = _times_exp(w.square().sum(0).expand_as(logvar64), logvar64).sum(-1)  # sum_j |W_j|^2 exp(logvar_j)
+        expected_log_lik = -0.5 * (self.dim_x * (_LOG_2PI + s2.log()) + (residual.square().sum(-1) + spread) / s2)
+        return self._out(expected_log_lik - kl_normal_std(mu64, logvar64))
 
     def sample(self, n: int, *, generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
         """n draws (x, z) from the model: x ``(n, D)``, z ``(n, K)``."""

@@ -5,6 +5,10 @@ With a parameter vector ``log_scale`` = s of length D (initialised to zeros, the
     forward  (data -> latent):  z = h * exp(s),    log_det = sum_i s_i
     inverse  (latent -> data):  h = z * exp(-s),   log_det = -sum_i s_i
 
+Each product is formed as ``(h * exp(s / 2)) * exp(s / 2)``: it overflows only where ``h * exp(s)``
+does (a log-scale of 100 with |h| < 1e-5 stays finite in float32), and a zero coordinate stays 0
+at any finite s (no ``0 * inf = NaN``).
+
 With a standard normal prior on z, the log-likelihood of the unscaled output h is
 
     log N(h * exp(s); 0, I) + sum_i s_i = log N(h; 0, diag(sigma^2)),   sigma_i = exp(-s_i),
@@ -23,10 +27,21 @@ References:
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
 __all__ = ["Scaling"]
+
+
+def _times_exp(h: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+    """``h * exp(s)`` as ``(h * exp(s / 2)) * exp(s / 2)``, exactly 0 where h = 0 even where
+    ``exp(s / 2)`` overflows (``s`` broadcasts against ``h``)."""
+    half = s / 2
+    big = half > math.log(torch.finfo(h.dtype).max)
+    e = torch.exp(torch.where((h == 0) & big, 0.0, half))
+    return (h * e) * e
 
 
 class Scaling(nn.Module):
@@ -51,14 +66,14 @@ class Scaling(nn.Module):
         self._check(h, "h")
         log_scale = self.log_scale.to(h.dtype)
         log_det = h.new_zeros(h.shape[:-1]) + log_scale.sum()
-        return h * torch.exp(log_scale), log_det
+        return _times_exp(h, log_scale), log_det
 
     def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Latent to data: ``(*batch, D) -> ((*batch, D), (*batch,))``."""
         self._check(z, "z")
         log_scale = self.log_scale.to(z.dtype)
         log_det = z.new_zeros(z.shape[:-1]) - log_scale.sum()
-        return z * torch.exp(-log_scale), log_det
+        return _times_exp(z, -log_scale), log_det
 
     def extra_repr(self) -> str:
         return f"dim={self.log_scale.numel()}"

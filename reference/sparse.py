@@ -13,6 +13,10 @@ The sum is computed as ``rho · f(u) + (1 − rho) · f(v)`` with ``f(t) = t −
 ``rho·u + (1 − rho)·v = 0``). Each term is non-negative by construction, so the result is ≥ 0 and
 exactly 0 at ``rho_hat == rho`` in floating point too; the textbook form cancels two terms of size
 ``|rho_hat − rho|`` and can come out slightly negative. At ``rho_hat[j] ∈ {0, 1}`` the KL is +inf.
+In float64 (rounded once to ``rho_hat``'s dtype), with ``log1p(u)`` taken as
+``log(rho_hat) − log(rho)`` and ``log1p(v)`` as ``log1p(−rho_hat) − log1p(−rho)`` where u, v < −1/2:
+a dead unit (rho_hat = 1e-30) or a saturated one (rho_hat = 1 − 2⁻²⁴) has a finite KL, not the
+``log1p(−1) = −inf`` of a u that rounded to −1.
 
 L1 penalty (seed 001, Keras ``activity_regularizer=regularizers.activity_l1(10e-5)``):
 
@@ -39,9 +43,15 @@ from genspec.reference._arguments import real_number
 __all__ = ["l1_activity_penalty", "sparse_kl", "sparse_kl_penalty"]
 
 
-def _f(t: torch.Tensor) -> torch.Tensor:
-    """``t − log1p(t)``, which is ≥ 0 for t > −1; the clamp removes round-off below 0."""
-    return (t - torch.log1p(t)).clamp_min(0.0)
+def _f(t: torch.Tensor, log1p_t: torch.Tensor | None = None) -> torch.Tensor:
+    """``t − log1p(t)``, which is ≥ 0 for t > −1; the clamp removes round-off below 0. ``log1p_t``,
+    where given, replaces ``log1p(t)`` for t < −1/2 (computed from the operands, not from a t that
+    rounded towards −1)."""
+    if log1p_t is None:
+        return (t - torch.log1p(t)).clamp_min(0.0)
+    near = t >= -0.5
+    log1p = torch.where(near, torch.log1p(torch.where(near, t, 0.0)), log1p_t)
+    return (t - log1p).clamp_min(0.0)
 
 
 def sparse_kl(rho: float | torch.Tensor, rho_hat: torch.Tensor) -> torch.Tensor:
@@ -70,9 +80,12 @@ def sparse_kl(rho: float | torch.Tensor, rho_hat: torch.Tensor) -> torch.Tensor:
     if not bool(((rho_hat >= 0) & (rho_hat <= 1)).all()):
         raise ValueError("rho_hat must lie in [0, 1] (mean activations of sigmoid units), "
                          f"got values in [{rho_hat.min().item()}, {rho_hat.max().item()}]")
+    dtype = rho_hat.dtype
+    rho_t, rho_hat = rho_t.to(torch.float64), rho_hat.to(torch.float64)
     d = rho_hat - rho_t
-    kl = rho_t * _f(d / rho_t) + (1 - rho_t) * _f(-d / (1 - rho_t))
-    return kl.sum(-1)
+    kl = (rho_t * _f(d / rho_t, torch.log(rho_hat) - torch.log(rho_t))
+          + (1 - rho_t) * _f(-d / (1 - rho_t), torch.log1p(-rho_hat) - torch.log1p(-rho_t)))
+    return kl.sum(-1).to(dtype)
 
 
 def sparse_kl_penalty(h: torch.Tensor, rho: float | torch.Tensor) -> torch.Tensor:
@@ -110,4 +123,4 @@ def l1_activity_penalty(h: torch.Tensor, weight: float) -> torch.Tensor:
     w = real_number("weight", weight)
     if not (math.isfinite(w) and w >= 0):
         raise ValueError(f"weight={weight!r} must be a non-negative finite number")
-    return w * h.abs().sum(-1)
+    return (w * h.abs()).sum(-1)  # weight first: a zero weight gives 0 even where sum |h| overflows
