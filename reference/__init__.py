@@ -41,3 +41,5 @@ from genspec.reference.contractive import *  # noqa: F401,F403
 from genspec.reference.corruptions import *  # noqa: F401,F403
 from genspec.reference.denoising import *  # noqa: F401,F403
 
+# --- Protocol registries: genspec's own objects judged by the protocol checks (spec-api.md, "Protocols") ---
+from genspec.reference.protocols import FLOWS, RELAXED, SAMPLERS  # noqa: F401
