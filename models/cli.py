@@ -2,21 +2,28 @@
 
     genspec train MODEL [--epochs N | --steps N] [--batch-size B] [--seed S] [--device auto|cpu|cuda]
                         [--dataset fashion-mnist|mnist] [--data-dir DIR] [--download] [--out DIR]
-                        [--resume] [--checkpoint-every N] [--limit N] [--threads N] [--no-progress]
+                        [--resume | --resume-or-start] [--checkpoint-every N] [--limit N] [--threads N]
+                        [--no-progress]
     genspec evaluate MODEL --checkpoint PATH [--iwae-k K] [--figures DIR] [--limit N] [--metrics PATH]
                         [--seed S] [--device ...] [--dataset ...] [--data-dir DIR] [--download]
 
-``train`` writes ``OUT/checkpoint.pt`` (atomically, every ``--checkpoint-every`` steps, at the end
-and on Ctrl-C) and ``OUT/train.json``; ``--resume`` continues from ``OUT/checkpoint.pt``.
-``--limit`` takes the first N training (``train``) or test (``evaluate``) images. ``evaluate`` writes
-the metrics as JSON (default: ``metrics.json`` next to the checkpoint) and,
-with ``--figures``, PNG figures. Exit codes: 0 done, 1 error (message on stderr), 130 interrupted.
+``train`` checks that ``OUT`` is writable before the first step, writes ``OUT/checkpoint.pt``
+(atomically, with a SHA-256, every ``--checkpoint-every`` steps, at the end and on Ctrl-C; the
+previous one is kept as ``OUT/checkpoint.prev.pt``) and ``OUT/train.json``. ``--resume`` continues
+from the newest usable checkpoint (a damaged newest one is reported and the previous one used) and
+is an error when there is none; ``--resume-or-start`` then starts a new run. ``--limit`` takes the
+first N training (``train``) or test (``evaluate``) images. ``evaluate`` refuses a damaged checkpoint
+or one with non-finite weights, writes the metrics as strict JSON (default: ``metrics.json`` next
+to the checkpoint; a non-finite metric is written as null and makes the exit code 1) and, with
+``--figures``, PNG figures. Exit codes: 0 done, 1 error (one message on stderr, no traceback),
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -39,7 +46,7 @@ def _data_args(p: argparse.ArgumentParser, *, dataset_default: str | None) -> No
                    help="data set (default: fashion-mnist; evaluate: the checkpoint's)")
     p.add_argument("--data-dir", default=None, help="a copy of the data set (torchvision layout or the .gz files)")
     p.add_argument("--download", action="store_true", help="let torchvision download the data set")
-    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N, mps")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
     p.add_argument("--limit", type=_positive, default=None, help="use only the first N examples")
     p.add_argument("--threads", type=_positive, default=None, help="torch CPU threads")
@@ -59,7 +66,11 @@ def register(subparsers: Any) -> None:
     train.add_argument("--batch-size", type=_positive, default=None, help="default: the model's")
     _data_args(train, dataset_default="fashion-mnist")
     train.add_argument("--out", default=None, help="run directory (default: runs/MODEL)")
-    train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    resume = train.add_mutually_exclusive_group()
+    resume.add_argument("--resume", action="store_true",
+                        help="continue from the newest usable checkpoint in OUT (an error if there is none)")
+    resume.add_argument("--resume-or-start", action="store_true",
+                        help="like --resume, but start a new run when OUT holds no checkpoint")
     train.add_argument("--checkpoint-every", type=_positive, default=500, help="steps between checkpoints")
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
     train.set_defaults(func=train_command)
@@ -94,11 +105,16 @@ def train_command(args: argparse.Namespace) -> int:
                              seed=args.seed, device=args.device, dataset=args.dataset, data_dir=args.data_dir,
                              download=args.download, limit=args.limit, out=args.out,
                              checkpoint_every=args.checkpoint_every, progress=not args.no_progress)
-        summary = train(config, resume=args.resume, handle_signals=True)
+        summary = train(config, resume=args.resume or args.resume_or_start, start_if_missing=args.resume_or_start,
+                        handle_signals=True)
     except TrainingInterrupted as err:
         print(f"genspec train: {err}", file=sys.stderr)
         return 130
-    except (DatasetNotFoundError, NonFiniteLossError, FileExistsError, ValueError) as err:
+    except KeyboardInterrupt:  # before the loop's own handler is installed: nothing to save yet
+        print("genspec train: interrupted before training started; nothing was lost", file=sys.stderr)
+        return 130
+    except (DatasetNotFoundError, NonFiniteLossError, FileExistsError, ValueError, OSError) as err:
+        # ValueError covers CheckpointError, DatasetCorruptError; OSError covers RunDirError, FileNotFoundError
         print(f"genspec train: error: {err}", file=sys.stderr)
         return 1
     print(f"genspec train: {summary['model']}: {summary['steps']} steps ({summary['epochs']:.2f} epochs) in "
@@ -107,9 +123,29 @@ def train_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _nonfinite_tensors(tensors: dict[str, Any]) -> list[str]:
+    """Names of the floating-point tensors of a state dict holding NaN or infinity."""
+    import torch
+
+    return [k for k, v in tensors.items()
+            if isinstance(v, torch.Tensor) and v.is_floating_point() and not bool(torch.isfinite(v).all())]
+
+
+def _strict(metrics: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``metrics`` with every non-finite float replaced by None, and the names of those metrics."""
+    bad = [k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v)]
+    return {k: (None if k in bad else v) for k, v in metrics.items()}, bad
+
+
+def _error(message: object) -> int:
+    print(f"genspec evaluate: error: {message}", file=sys.stderr)
+    return 1
+
+
 def evaluate_command(args: argparse.Namespace) -> int:
     import torch
 
+    from genspec.models.checkpoints import CheckpointError, previous_path
     from genspec.models.data import DatasetNotFoundError, load_split
     from genspec.models.evaluation import evaluate_model, test_batches
     from genspec.models.registry import get
@@ -122,32 +158,54 @@ def evaluate_command(args: argparse.Namespace) -> int:
         state = load_checkpoint(args.checkpoint)
         if state["config"]["model"] != spec.name:
             raise ValueError(f"MODEL={spec.name!r}, but the checkpoint holds {state['config']['model']!r}")
+        bad = _nonfinite_tensors(state["model"])
+        if bad:
+            raise ValueError(f"checkpoint {args.checkpoint}: the model's weights are not finite (NaN or infinity in "
+                             f"{', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}); evaluate an earlier checkpoint")
+        model = spec.build(**state["config"]["kwargs"])
+        try:
+            model.load_state_dict(state["model"])
+        except RuntimeError as err:
+            raise ValueError(f"checkpoint {args.checkpoint} does not fit {spec.name}: {err}") from None
+        model.to(device)
         dataset = args.dataset or state["config"]["dataset"]
         split = load_split(dataset, train=False, data_dir=args.data_dir, download=args.download, limit=args.limit)
-    except (DatasetNotFoundError, FileNotFoundError, ValueError) as err:
-        print(f"genspec evaluate: error: {err}", file=sys.stderr)
-        return 1
-    model = spec.build(**state["config"]["kwargs"])
-    model.load_state_dict(state["model"])
-    model.to(device)
+    except CheckpointError as err:
+        previous = previous_path(args.checkpoint)
+        return _error(f"{err}" + (f" (the previous checkpoint {previous} may be usable)" if previous.exists() else ""))
+    except (DatasetNotFoundError, OSError, ValueError) as err:  # DatasetCorruptError is a ValueError
+        return _error(err)
     start, start_cpu = time.perf_counter(), time.process_time()
-    metrics = evaluate_model(spec, model, split, device=device, iwae_k=args.iwae_k, seed=args.seed,
-                             step=state["step"], batch_size=args.batch_size)
+    try:
+        metrics = evaluate_model(spec, model, split, device=device, iwae_k=args.iwae_k, seed=args.seed,
+                                 step=state["step"], batch_size=args.batch_size)
+    except KeyboardInterrupt:
+        print("genspec evaluate: interrupted; no metrics written", file=sys.stderr)
+        return 130
     metrics.update(train_steps=state["step"], train_epochs=state["step"] / state["batches_per_epoch"],
                    train_wall_s=state["elapsed"], train_cpu_s=state["cpu_s"],
                    eval_wall_s=time.perf_counter() - start, eval_cpu_s=time.process_time() - start_cpu,
                    device=str(device), checkpoint=str(args.checkpoint),
                    torch_threads=torch.get_num_threads())
-    if args.figures:
+    metrics, nonfinite = _strict(metrics)
+    if nonfinite:
+        metrics["nonfinite_metrics"] = nonfinite
+    elif args.figures:
         from genspec.models.figures import model_figures
 
         x, labels = test_batches(split, spec.transform, batch_size=min(len(split), 2000), seed=args.seed)[0]
         paths = model_figures(spec.kind, spec.name, model, x, labels, args.figures, device=device,
                               seed=args.seed, step=state["step"])
         metrics["figures"] = [str(p) for p in paths]
+    text = json.dumps(metrics, indent=2, allow_nan=False)
     path = Path(args.metrics) if args.metrics else Path(args.checkpoint).with_name("metrics.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(metrics, indent=2) + "\n")
-    print(json.dumps(metrics, indent=2))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")
+    except OSError as err:
+        return _error(f"could not write the metrics to {path} ({err.strerror or err})")
+    print(text)
+    if nonfinite:
+        return _error(f"{spec.name}: the metrics {', '.join(nonfinite)} are not finite (written as null to {path}); "
+                      f"the model's outputs overflow")
     return 0
-

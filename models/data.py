@@ -1,8 +1,10 @@
-"""Image data for the reference models: MNIST and Fashion-MNIST through torchvision.
+"""Image data for the reference models: MNIST and Fashion-MNIST in torchvision's layout.
 
-The data sets are read by ``torchvision.datasets.MNIST`` / ``FashionMNIST`` from torchvision's
-layout ``<root>/<Class>/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte``, and kept as uint8
-tensors ``images: (N, 28, 28)``, ``labels: (N,)``; batches are transformed on the fly:
+The data sets are read from torchvision's layout
+``<root>/<Class>/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte`` (``read_idx``, the same
+tensors as ``torchvision.datasets.MNIST`` / ``FashionMNIST`` give, without importing torchvision,
+which is needed only to download), and kept as uint8 ``images: (N, 28, 28)`` and int64
+``labels: (N,)``; batches are transformed on the fly:
 
 - ``unit``:        ``x = k / 255`` in [0, 1] (seed 001's Keras scaling, seed 004's MSE VAE);
 - ``binarize``:    dynamic binarization ``x ~ Bernoulli(k / 255)``, a fresh draw every time a batch
@@ -23,7 +25,9 @@ Where the data comes from (``resolve_root``), in order:
    are staged there, decompressed, on first use;
 3. ``download=True`` (``--download``): torchvision downloads where the network allows.
 
-Otherwise ``DatasetNotFoundError`` says how to get the data.
+Otherwise ``DatasetNotFoundError`` says how to get the data. Each idx file is checked against its
+own header (magic, shape, size) and the images against the labels; a truncated or damaged file,
+or a ``.gz`` source that does not decompress, raises ``DatasetCorruptError`` naming the file.
 
 References: seed 000 (``datasets.MNIST(..., transform=ToTensor())``), seed 001 (``x / 255.``),
 seed 003 (NICE's MNIST experiment), seed 004 (MNIST, MSE on [0, 1]).
@@ -32,8 +36,11 @@ seed 003 (NICE's MNIST experiment), seed 004 (MNIST, MSE on [0, 1]).
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import shutil
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,12 +50,14 @@ __all__ = [
     "DATASETS",
     "DEBIAN_FASHION_MNIST",
     "TRANSFORMS",
+    "DatasetCorruptError",
     "DatasetNotFoundError",
     "Split",
     "binarize",
     "default_root",
     "dequantize",
     "load_split",
+    "read_idx",
     "resolve_root",
     "stage_raw_files",
     "transform_batch",
@@ -66,6 +75,10 @@ TRANSFORMS = ("unit", "binarize", "dequantize")
 
 class DatasetNotFoundError(FileNotFoundError):
     """The data set is not on this machine; the message says how to get it."""
+
+
+class DatasetCorruptError(ValueError):
+    """A data file is truncated or damaged; the message names it and says what to do."""
 
 
 @dataclass(frozen=True)
@@ -123,14 +136,38 @@ def stage_raw_files(source: Path, root: Path, *, dataset: str = "fashion-mnist")
         plain, packed = source / name, source / f"{name}.gz"
         tmp = raw / f".{name}.{os.getpid()}.tmp"
         if packed.is_file():
-            with gzip.open(packed, "rb") as fin, open(tmp, "wb") as fout:
-                shutil.copyfileobj(fin, fout, length=1 << 20)
+            try:
+                with gzip.open(packed, "rb") as fin, open(tmp, "wb") as fout:
+                    shutil.copyfileobj(fin, fout, length=1 << 20)
+            except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+                tmp.unlink(missing_ok=True)
+                raise DatasetCorruptError(f"{packed} is truncated or not a gzip file ({err}); get a fresh "
+                                          f"copy") from None
         elif plain.is_file():
             shutil.copyfile(plain, tmp)
         else:
             raise DatasetNotFoundError(f"{source} has neither {name} nor {name}.gz")
         os.replace(tmp, target)
     return raw
+
+
+def read_idx(path: Path, *, ndim: int) -> torch.Tensor:
+    """The uint8 tensor in the idx file ``path``, of shape its header gives, once magic and size are checked.
+
+    An idx file of unsigned bytes is ``0 0 0x08 ndim``, then ``ndim`` big-endian uint32 sizes,
+    then ``prod(sizes)`` bytes. Anything else raises ``DatasetCorruptError`` naming ``path``.
+    """
+    data = path.read_bytes()
+    offset = 4 + 4 * ndim
+    if len(data) < offset or data[:3] != b"\x00\x00\x08" or data[3] != ndim:
+        raise DatasetCorruptError(f"{path} is not an idx file of {ndim}-d unsigned bytes (bad header, "
+                                  f"{len(data)} bytes): delete it and stage the data again")
+    shape = struct.unpack(f">{ndim}I", data[4:offset])
+    if len(data) != offset + math.prod(shape):
+        raise DatasetCorruptError(f"{path} is truncated or damaged: {len(data)} bytes, but its header "
+                                  f"{tuple(shape)} announces {offset + math.prod(shape)}; delete it and stage the "
+                                  f"data again (or pass --data-dir with a good copy)")
+    return torch.frombuffer(bytearray(data), dtype=torch.uint8, offset=offset).view(*shape)
 
 
 def _how_to_get(dataset: str, root: Path) -> str:
@@ -180,13 +217,16 @@ def resolve_root(dataset: str, *, data_dir: str | os.PathLike[str] | None = None
 
 def load_split(dataset: str = "fashion-mnist", *, train: bool, data_dir: str | os.PathLike[str] | None = None,
                download: bool = False, limit: int | None = None) -> Split:
-    """Load one split through ``torchvision.datasets`` as uint8 tensors (first ``limit`` examples)."""
-    import torchvision
-
+    """Load one split as uint8 images ``(N, 28, 28)`` and int64 labels ``(N,)`` (first ``limit`` examples)."""
     root = resolve_root(dataset, data_dir=data_dir, download=download)
-    cls = getattr(torchvision.datasets, DATASETS[dataset])
-    ds = cls(str(root), train=train, download=False)
-    return Split(ds.data, ds.targets, dataset, train).subset(limit)
+    prefix = "train" if train else "t10k"
+    raw = _raw_folder(root, dataset)
+    images = read_idx(raw / f"{prefix}-images-idx3-ubyte", ndim=3)
+    labels = read_idx(raw / f"{prefix}-labels-idx1-ubyte", ndim=1)
+    if images.shape[0] != labels.shape[0] or tuple(images.shape[1:]) != (28, 28):
+        raise DatasetCorruptError(f"{raw}: {prefix} images {tuple(images.shape)} and labels {tuple(labels.shape)} do "
+                                  f"not match (expected N x 28 x 28 images and N labels)")
+    return Split(images, labels.long(), dataset, train).subset(limit)
 
 
 def to_unit(images: torch.Tensor) -> torch.Tensor:

@@ -1,149 +1,67 @@
-"""Model name -> how to build, train and evaluate it (``genspec train MODEL``).
+"""Model name -> how to build, train and evaluate it (``genspec train MODEL``): one registry.
 
-Every model is an ``nn.Module`` with
+Each family package lists its models as ``SPECS`` (``models.spec.ModelSpec``); this module imports
+every family explicitly and collects them, in the order of ``FAMILIES``. Nothing is optional and
+nothing is swallowed: a family that fails to import, or two models with one name, fail here, at
+import, with the family's own error.
 
-    training_loss(x, *, generator, step) -> (loss: scalar tensor, metrics: dict[str, tensor])
+| family | package | models |
+|---|---|---|
+| VAEs | ``models.vae`` | ``vae``, ``vae2d``, ``conv_vae``, ``gumbel_vae``, ``gumbel_vae_st`` |
+| flows | ``models.flows`` | ``nice`` |
+| autoencoders | ``models.autoencoders`` | ``dense_ae`` ... ``seq2seq_ae`` |
 
-for a batch ``x: (B, 1, 28, 28)`` already transformed (``models.data.TRANSFORMS``), its
-randomness drawn from ``generator`` (on the model's device). ``kind`` tells the evaluation what
-else the model offers: ``gaussian_vae`` (``encode``, ``log_px_given_z``, ``log_prior``,
-``reconstruct``), ``categorical_vae`` (``discrete_neg_elbo``, ``tau``), ``flow`` (``log_prob``,
-``sample``) and ``autoencoder`` (``reconstruct``; loss per-pixel BCE).
-
-The autoencoders of ``models.autoencoders.registry`` are included when that package imports.
-
-References: seeds 000 (``vae``), 001 (``vae2d``, the autoencoders), 003 (``nice``), 004
-(``conv_vae``); Jang et al. 2017 (``gumbel_vae``, ``gumbel_vae_st``).
+References: seeds 000 (``vae``), 001 (``vae2d``, the autoencoders), 002 (autoencoders), 003
+(``nice``), 004 (``conv_vae``); Jang et al. 2017 (``gumbel_vae``, ``gumbel_vae_st``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Mapping
 
-import torch
-from torch import nn
+from genspec.models import autoencoders, flows, vae
+from genspec.models.spec import KINDS, ModelSpec
 
-__all__ = ["KINDS", "NICE_ADAM", "ModelSpec", "get", "names", "registry"]
+__all__ = ["FAMILIES", "KINDS", "ModelSpec", "get", "names", "registry"]
 
-KINDS = ("gaussian_vae", "categorical_vae", "flow", "autoencoder")
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """What ``genspec train`` needs to know about one model.
-
-    ``build(**kwargs)`` makes the module; ``kwargs`` are stored in checkpoints so that
-    ``genspec evaluate`` rebuilds the same module. ``optimizer`` is a ``torch.optim`` class name
-    with ``optimizer_kwargs``.
-    """
-
-    name: str
-    kind: str
-    build: Callable[..., nn.Module]
-    transform: str
-    epochs: int
-    batch_size: int
-    description: str
-    anchor: str = ""
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    optimizer: str = "Adam"
-    optimizer_kwargs: dict[str, Any] = field(default_factory=lambda: {"lr": 1e-3})
-
-    def make_model(self) -> nn.Module:
-        return self.build(**self.kwargs)
-
-    def make_optimizer(self, params: Any) -> torch.optim.Optimizer:
-        return getattr(torch.optim, self.optimizer)(params, **self.optimizer_kwargs)
+#: Family name -> its specs, in registry order.
+FAMILIES: Mapping[str, tuple[ModelSpec, ...]] = MappingProxyType({
+    "vae": vae.SPECS,
+    "flows": flows.SPECS,
+    "autoencoders": autoencoders.SPECS,
+})
 
 
-def _vae(**kw: Any) -> nn.Module:
-    from genspec.models.vae import MLPVAE
-    return MLPVAE(**kw)
-
-
-def _conv_vae(**kw: Any) -> nn.Module:
-    from genspec.models.conv_vae import ConvVAE
-    return ConvVAE(**kw)
-
-
-def _gumbel_vae(**kw: Any) -> nn.Module:
-    from genspec.models.gumbel_vae import CategoricalVAE
-    return CategoricalVAE(**kw)
-
-
-def _nice(**kw: Any) -> nn.Module:
-    from genspec.models.nice_model import NICEModel
-    return NICEModel(**kw)
-
-
-#: NICE's optimiser, the paper's Adam settings in torch's convention (``models.nice_model`` says why).
-NICE_ADAM: dict[str, Any] = {"lr": 1e-3, "betas": (0.9, 0.99), "eps": 1e-4}
-
-
-def _builtin() -> dict[str, ModelSpec]:
-    """The models of this package; nothing is imported until a model is built (the CLI stays light)."""
-    specs = [
-        ModelSpec("vae", "gaussian_vae", _vae, "binarize", epochs=10, batch_size=128,
-                  kwargs={"hidden": 400, "latent": 20},
-                  description="seed 000: MLP VAE 784-400-20, Bernoulli decoder (logits), dynamic binarization",
-                  anchor="IWAE paper, one-layer VAE (k=1) on binarized MNIST: log p(x) ~ -86.76 nats"),
-        ModelSpec("vae2d", "gaussian_vae", _vae, "binarize", epochs=50, batch_size=100,
-                  kwargs={"hidden": 256, "latent": 2},
-                  description="seed 001: MLP VAE 784-256-2 (Keras example), latent scatter and 15x15 manifold"),
-        ModelSpec("conv_vae", "gaussian_vae", _conv_vae, "unit", epochs=10, batch_size=128,
-                  kwargs={"latent": 16, "beta": 0.0025},
-                  description="seed 004: conv VAE (BatchNorm+LeakyReLU encoder, upsampling residual decoder), "
-                              "mean MSE + 0.0025 KL"),
-        ModelSpec("gumbel_vae", "categorical_vae", _gumbel_vae, "binarize", epochs=100, batch_size=100,
-                  kwargs={"variables": 20, "categories": 10, "hard": False},
-                  description="Jang et al. 2017: categorical VAE, 20 x 10 Gumbel-Softmax latents (soft)",
-                  anchor="Jang et al. 2017, Table 2: -ELBO 101.5 (Gumbel-Softmax), binarized MNIST"),
-        ModelSpec("gumbel_vae_st", "categorical_vae", _gumbel_vae, "binarize", epochs=100, batch_size=100,
-                  kwargs={"variables": 20, "categories": 10, "hard": True},
-                  description="Jang et al. 2017: categorical VAE, 20 x 10 latents, straight-through Gumbel-Softmax",
-                  anchor="Jang et al. 2017, Table 2: -ELBO 107.8 (ST Gumbel-Softmax), binarized MNIST"),
-        ModelSpec("nice", "flow", _nice, "dequantize", epochs=1500, batch_size=256,
-                  kwargs={"couplings": 4, "hidden": 1000, "depth": 5, "prior": "logistic"},
-                  optimizer_kwargs=dict(NICE_ADAM),
-                  description="seed 003 / Dinh et al. 2015: NICE, 4 additive couplings of 5 x 1000 ReLU, "
-                              "logistic prior, dequantized data",
-                  anchor="NICE paper, MNIST: log-likelihood 1980.50 nats = 4.36 bits/dim"),
-    ]
-    return {s.name: s for s in specs}
-
-
-def _autoencoders() -> dict[str, ModelSpec]:
-    """The autoencoder family (``models.autoencoders``: ``registry`` and ``TRAINING``), if it imports."""
-    try:
-        from genspec.models.autoencoders import TRAINING, registry as ae_registry
-    except Exception:  # the family is optional: absent, or broken while it is being written
-        return {}
-    specs = {}
-    for name, build in ae_registry.items():
-        t = TRAINING.get(name, {})
-        specs[name] = ModelSpec(name, "autoencoder", build, "unit", epochs=t.get("epochs", 50),
-                                batch_size=t.get("batch_size", 256), description=t.get("description", name),
-                                anchor=t.get("anchor", ""), optimizer=t.get("optimizer", "Adam"),
-                                optimizer_kwargs=dict(t.get("optimizer_kwargs", {"lr": 1e-3})))
-    return specs
-
-
-def registry() -> dict[str, ModelSpec]:
-    """All models, built-in first, then the autoencoders."""
-    out = _builtin()
-    for name, spec in _autoencoders().items():
-        out.setdefault(name, spec)
+def _collect(families: Mapping[str, tuple[ModelSpec, ...]]) -> dict[str, ModelSpec]:
+    """Name -> spec over all families; a name registered twice raises ``ValueError`` naming both families."""
+    out: dict[str, ModelSpec] = {}
+    owner: dict[str, str] = {}
+    for family, specs in families.items():
+        for spec in specs:
+            if not isinstance(spec, ModelSpec):
+                raise TypeError(f"family {family!r} lists {spec!r}, which is not a ModelSpec")
+            if spec.name in out:
+                raise ValueError(f"model {spec.name!r} is registered by family {owner[spec.name]!r} "
+                                 f"and again by {family!r}")
+            out[spec.name], owner[spec.name] = spec, family
     return out
 
 
+_REGISTRY = _collect(FAMILIES)
+
+
+def registry() -> dict[str, ModelSpec]:
+    """All models: name -> spec (a copy), VAEs first, then flows, then autoencoders."""
+    return dict(_REGISTRY)
+
+
 def names() -> list[str]:
-    return list(registry())
+    return list(_REGISTRY)
 
 
 def get(name: str) -> ModelSpec:
     """The spec called ``name``; ``ValueError`` naming the known ones otherwise."""
-    specs = registry()
-    if name not in specs:
-        raise ValueError(f"model={name!r}, but should be one of {sorted(specs)}")
-    return specs[name]
+    if name not in _REGISTRY:
+        raise ValueError(f"model={name!r}, but should be one of {sorted(_REGISTRY)}")
+    return _REGISTRY[name]

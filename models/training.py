@@ -7,14 +7,17 @@ finite, back-propagate, step the optimiser. Two generators carry all the randomn
 ``model`` (on the device: latent noise) seeded with ``seed + 1``; parameters are initialised
 from the global RNG seeded with ``seed``. The same seed gives the same run.
 
-A checkpoint (``OUT/checkpoint.pt``, every ``checkpoint_every`` steps, at the end and on
-SIGINT/SIGTERM) holds the model and optimiser states, the step, the epoch, the position in it,
-the epoch's permutation, the states of both generators and of the global RNGs, and the loss
-history; it is written to a temporary file and renamed over the old one (``os.replace``), so a
-kill at any moment leaves the previous checkpoint intact. ``resume=True`` restores all of it, so
+Before the first step the run folder is created and proved writable, and temporary files of
+killed saves (and of ``train.json``) are removed (``models.checkpoints.prepare_run_dir``): an unwritable ``--out`` costs no
+steps. A checkpoint (``OUT/checkpoint.pt``, every ``checkpoint_every`` steps, at the end and on
+SIGINT/SIGTERM) holds the model and optimiser states, the step, the epoch, the position in it, the
+epoch's permutation, the states of both generators and of the global RNGs, the loss history and
+the loss EMA; it is written atomically with a SHA-256 (``models.checkpoints``), and the one it
+replaces is kept as ``OUT/checkpoint.prev.pt``. ``resume=True`` restores the newest usable one (a
+damaged newest is reported, set aside as ``checkpoint.damaged.pt``, and the previous one used), so
 an interrupted run continues where it stopped and ends with the same parameters, bit for bit on
-CPU, as an uninterrupted one. Checkpoints hold only tensors and plain containers, and load with
-``torch.load(path, weights_only=True)``.
+CPU, and the same ``train.json`` (but for the timings and paths), as an uninterrupted one.
+``resume=True`` without a checkpoint is an error unless ``start_if_missing=True``.
 
 References: seeds 000 and 004 (their ``train_vae`` / training loops, Adam at 1e-3).
 """
@@ -25,20 +28,25 @@ import json
 import math
 import os
 import signal
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
+from genspec.models.checkpoints import (
+    CHECKPOINT_FORMAT, CheckpointError, RunDirError, load_checkpoint, load_newest, prepare_run_dir,
+    previous_path, save_checkpoint,
+)
 from genspec.models.data import Split, load_split, transform_batch
 from genspec.models.registry import ModelSpec, get
 
-__all__ = ["CHECKPOINT_FORMAT", "NonFiniteLossError", "TrainConfig", "TrainingInterrupted",
-           "load_checkpoint", "resolve_device", "save_checkpoint", "train"]
+__all__ = ["CHECKPOINT_FORMAT", "CheckpointError", "NonFiniteLossError", "RunDirError", "TrainConfig",
+           "TrainingInterrupted", "load_checkpoint", "resolve_device", "save_checkpoint", "train"]
 
-CHECKPOINT_FORMAT = 1
+DEVICES = "auto, cpu, cuda, cuda:N (or mps where present)"
 # Settings a resumed run must share with the run it continues (the others may change).
 _MUST_MATCH = ("model", "seed", "batch_size", "dataset", "limit")
 
@@ -85,32 +93,32 @@ class TrainConfig:
 
 
 def resolve_device(device: str) -> torch.device:
-    """``auto`` -> CUDA when present, else CPU; ``cpu`` / ``cuda`` / ``cuda:N`` as given."""
+    """``auto`` -> CUDA when present, else CPU; ``cpu`` / ``cuda`` / ``cuda:N`` / ``mps`` as given.
+
+    ``ValueError`` naming the device for an unknown name or one this machine does not have.
+    """
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r}, but CUDA is not available on this machine")
-    return torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(f"device={device!r}, but should be one of {DEVICES}") from None
+    if dev.type == "cpu":
+        return dev
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device={device!r}, but CUDA is not available on this machine")
+        count = torch.cuda.device_count()
+        if dev.index is not None and dev.index >= count:
+            raise ValueError(f"device={device!r}, but this machine has {count} CUDA device(s): cuda:0 .. cuda:{count - 1}")
+        return dev
+    if dev.type == "mps" and torch.backends.mps.is_available():
+        return dev
+    raise ValueError(f"device={device!r} is not available here; use one of {DEVICES}")
 
 
-def save_checkpoint(state: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """``torch.save`` to a temporary file in the same folder, fsync, then ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        torch.save(state, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def load_checkpoint(path: str | os.PathLike[str], *, map_location: str | torch.device = "cpu") -> dict[str, Any]:
-    """Load a checkpoint with ``weights_only=True`` (no code is unpickled)."""
-    state = torch.load(path, map_location=map_location, weights_only=True)
-    if state.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"checkpoint {path}: format {state.get('format')!r}, expected {CHECKPOINT_FORMAT}")
-    return state
+def _stderr(message: str) -> None:
+    print(f"genspec train: {message}", file=sys.stderr)
 
 
 class _SignalFlag:
@@ -151,13 +159,46 @@ def _set_rng_states(states: dict[str, Any], data_gen: torch.Generator, model_gen
         torch.cuda.set_rng_state_all(states["torch_cuda"])
 
 
-def train(config: TrainConfig, *, resume: bool = False, train_split: Split | None = None,
-          interrupt_at: int | None = None, handle_signals: bool = False) -> dict[str, Any]:
+def _resume_state(ckpt_path: Path, *, notify: Callable[[str], None]) -> dict[str, Any]:
+    """The newest usable checkpoint of the run; ``CheckpointError`` when none is usable.
+
+    A damaged newest checkpoint is reported and renamed ``checkpoint.damaged.pt``, so that the next
+    save does not rotate it over the previous, good one.
+    """
+    state, used, problems = load_newest(ckpt_path)  # on CPU: generator states must be CPU byte tensors
+    for problem in problems:
+        notify(f"warning: {problem}")
+    if used != ckpt_path:
+        if ckpt_path.exists():
+            os.replace(ckpt_path, ckpt_path.with_name(f"{ckpt_path.stem}.damaged{ckpt_path.suffix}"))
+        notify(f"resuming from the previous checkpoint {used} (step {state['step']})")
+    return state
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Strict JSON (no NaN / Infinity tokens), written atomically (a stale temporary file is removed at start)."""
+    text = json.dumps(data, indent=2, default=str, allow_nan=False) + "\n"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def train(config: TrainConfig, *, resume: bool = False, start_if_missing: bool = False,
+          train_split: Split | None = None, interrupt_at: int | None = None, handle_signals: bool = False,
+          notify: Callable[[str], None] = _stderr) -> dict[str, Any]:
     """Train ``config.model``; returns the summary also written to ``OUT/train.json``.
 
-    ``train_split`` replaces the data set named by the config (tests); ``interrupt_at`` stops the
-    run right after that step *without* saving, as a ``kill -9`` would (tests of ``resume``);
-    ``handle_signals`` turns SIGINT / SIGTERM into a checkpoint and ``TrainingInterrupted``.
+    ``resume`` continues from the newest usable checkpoint in ``OUT`` (``FileNotFoundError`` when
+    there is none, unless ``start_if_missing``: then a new run starts); ``train_split`` replaces
+    the data set named by the config (tests); ``interrupt_at`` stops the run right after that step
+    *without* saving, as a ``kill -9`` would (tests of ``resume``); ``handle_signals`` turns SIGINT / SIGTERM into a
+    checkpoint and ``TrainingInterrupted``; ``notify`` receives warnings (default: stderr).
+    Errors: ``RunDirError`` (``--out`` not writable, checked before the first step),
+    ``CheckpointError`` (no usable checkpoint), ``FileExistsError``, ``ValueError``, data errors.
     """
     spec: ModelSpec = get(config.model)
     device = resolve_device(config.device)
@@ -165,8 +206,16 @@ def train(config: TrainConfig, *, resume: bool = False, train_split: Split | Non
     ckpt_path = out / "checkpoint.pt"
     batch_size = config.batch_size or spec.batch_size
 
-    if ckpt_path.exists() and not resume:
+    found = ckpt_path.exists() or previous_path(ckpt_path).exists()
+    if found and not resume:
         raise FileExistsError(f"{ckpt_path} exists: pass --resume to continue that run, or choose another --out")
+    if resume and not found and not start_if_missing:
+        raise FileNotFoundError(f"--resume: no checkpoint in {out} to resume; pass --resume-or-start to start a "
+                                f"new run there when there is none")
+    prepare_run_dir(out)
+    state = _resume_state(ckpt_path, notify=notify) if resume and found else None
+    if resume and not found:
+        notify(f"no checkpoint in {out}: starting a new run")
     split = train_split if train_split is not None else load_split(
         config.dataset, train=True, data_dir=config.data_dir, download=config.download)
     split = split.subset(config.limit)
@@ -185,12 +234,12 @@ def train(config: TrainConfig, *, resume: bool = False, train_split: Split | Non
     order: torch.Tensor | None = None
     history: list[float] = []            # mean training loss of each finished epoch
     epoch_loss = [0.0, 0]                # running sum and count in the current epoch
+    ema: float | None = None             # exponential moving average of the loss (progress bar, train.json)
     elapsed = cpu = 0.0                  # wall and process CPU seconds of training, over all resumes
     meta = {"model": spec.name, "seed": config.seed, "batch_size": batch_size, "dataset": split.dataset,
             "limit": config.limit, "kwargs": dict(spec.kwargs), "transform": spec.transform}
 
-    if resume and ckpt_path.exists():
-        state = load_checkpoint(ckpt_path)  # on CPU: generator states must be CPU byte tensors
+    if state is not None:
         for key in _MUST_MATCH:
             if state["config"][key] != meta[key]:
                 raise ValueError(f"--resume: {key}={meta[key]!r}, but the checkpoint was made with "
@@ -203,7 +252,7 @@ def train(config: TrainConfig, *, resume: bool = False, train_split: Split | Non
         _set_rng_states(state["rng"], data_gen, model_gen)
         step, epoch, position = state["step"], state["epoch"], state["position"]
         order = state["order"].cpu() if state["order"] is not None else None
-        history, epoch_loss = list(state["history"]), list(state["epoch_loss"])
+        history, epoch_loss, ema = list(state["history"]), list(state["epoch_loss"]), state["loss_ema"]
         elapsed, cpu = state["elapsed"], state["cpu_s"]
 
     def snapshot() -> dict[str, Any]:
@@ -212,13 +261,20 @@ def train(config: TrainConfig, *, resume: bool = False, train_split: Split | Non
                 "step": step, "epoch": epoch, "position": position, "total_steps": total_steps,
                 "batches_per_epoch": batches_per_epoch,
                 "order": order, "rng": _rng_states(data_gen, model_gen), "history": history,
-                "epoch_loss": epoch_loss, "elapsed": elapsed, "cpu_s": cpu}
+                "epoch_loss": epoch_loss, "loss_ema": ema, "elapsed": elapsed, "cpu_s": cpu}
+
+    def checkpoint() -> None:
+        try:
+            save_checkpoint(snapshot(), ckpt_path)
+        except OSError as err:
+            raise RunDirError(f"could not write the checkpoint {ckpt_path} at step {step} ({err.strerror or err}); "
+                              f"the previous checkpoint is intact: free space or fix {out}, then --resume") from None
 
     bar = None
     if config.progress:
         from tqdm import tqdm
         bar = tqdm(total=total_steps, initial=step, desc=spec.name, unit="step", dynamic_ncols=True)
-    images, ema = split.images, None
+    images = split.images
     start, start_cpu = time.perf_counter(), time.process_time()
     try:
         with _SignalFlag(handle_signals) as flag:
@@ -253,7 +309,7 @@ def train(config: TrainConfig, *, resume: bool = False, train_split: Split | Non
                     elapsed += time.perf_counter() - start
                     cpu += time.process_time() - start_cpu
                     start, start_cpu = time.perf_counter(), time.process_time()
-                    save_checkpoint(snapshot(), ckpt_path)
+                    checkpoint()
                 if flag.received:
                     raise TrainingInterrupted(
                         f"{flag.received} at step {step}: checkpoint saved to {ckpt_path}; "
@@ -266,6 +322,5 @@ def train(config: TrainConfig, *, resume: bool = False, train_split: Split | Non
                "steps": step, "epochs": step / batches_per_epoch, "train_examples": n,
                "device": str(device), "wall_s": elapsed, "cpu_s": cpu, "epoch_losses": history,
                "final_loss_ema": ema, "checkpoint": str(ckpt_path)}
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "train.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    _write_json(out / "train.json", summary)
     return summary

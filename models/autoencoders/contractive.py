@@ -23,35 +23,24 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import nn
 
-from genspec.models.autoencoders.base import Autoencoder, int_option, real_option
+from genspec.models.autoencoders.base import real_option
+from genspec.models.autoencoders.dense import SingleLayerAE
 from genspec.models.autoencoders.losses import per_pixel, pixel_bce
 from genspec.reference import contractive_penalty
 
 __all__ = ["ContractiveAE"]
 
 
-class ContractiveAE(Autoencoder):
+class ContractiveAE(SingleLayerAE):
     """Dense ``input_dim``-``code``-``input_dim`` autoencoder with a sigmoid code and a contractive penalty."""
 
     def __init__(self, input_dim: int = 784, *, code: int = 32, lam: float = 0.1) -> None:
-        super().__init__()
-        input_dim, code = int_option("input_dim", input_dim), int_option("code", code)
+        super().__init__(input_dim, code=code, activation=torch.sigmoid)
         lam_f = real_option("lam", lam)
         if not (math.isfinite(lam_f) and lam_f >= 0):
             raise ValueError(f"lam={lam!r}, but should be a non-negative finite number")
-        self.input_shape = (input_dim,)
         self.lam = lam_f
-        self.encoder = nn.Linear(input_dim, code)
-        self.decoder = nn.Linear(code, input_dim)
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, ...) -> (B, code)`` in (0, 1)."""
-        return torch.sigmoid(self.encoder(self.prepare(x)))
-
-    def decode_logits(self, code: torch.Tensor) -> torch.Tensor:
-        return self.decoder(code)
 
     def training_loss(self, x: torch.Tensor, *, generator: torch.Generator | None = None,
                       step: int | None = None) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:

@@ -29,10 +29,9 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import nn
 
-from genspec.models.autoencoders.base import Autoencoder, int_option, real_option
-from genspec.models.autoencoders.dense import DenseAE
+from genspec.models.autoencoders.base import real_option
+from genspec.models.autoencoders.dense import DenseAE, SingleLayerAE
 from genspec.models.autoencoders.losses import pixel_bce
 from genspec.reference import l1_activity_penalty, sparse_kl_penalty
 
@@ -60,7 +59,7 @@ class SparseL1AE(DenseAE):
                                "code_mean": code.detach().mean()}
 
 
-class SparseKLAE(Autoencoder):
+class SparseKLAE(SingleLayerAE):
     """Dense autoencoder with a sigmoid code and seed 002's KL sparsity penalty.
 
     Arguments:
@@ -71,24 +70,13 @@ class SparseKLAE(Autoencoder):
     """
 
     def __init__(self, input_dim: int = 784, *, code: int = 32, rho: float = 0.05, beta: float = 3.0) -> None:
-        super().__init__()
-        input_dim, code = int_option("input_dim", input_dim), int_option("code", code)
+        super().__init__(input_dim, code=code, activation=torch.sigmoid)
         rho_f, beta_f = real_option("rho", rho), real_option("beta", beta)
         if not 0.0 < rho_f < 1.0:  # also rejects NaN
             raise ValueError(f"rho={rho!r}, but should lie in (0, 1)")
         if not (math.isfinite(beta_f) and beta_f >= 0.0):
             raise ValueError(f"beta={beta!r}, but should be a non-negative finite number")
-        self.input_shape = (input_dim,)
         self.rho, self.beta = rho_f, beta_f
-        self.encoder = nn.Linear(input_dim, code)
-        self.decoder = nn.Linear(code, input_dim)
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """``(B, ...) -> (B, code)`` in (0, 1)."""
-        return torch.sigmoid(self.encoder(self.prepare(x)))
-
-    def decode_logits(self, code: torch.Tensor) -> torch.Tensor:
-        return self.decoder(code)
 
     def training_loss(self, x: torch.Tensor, *, generator: torch.Generator | None = None,
                       step: int | None = None) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:

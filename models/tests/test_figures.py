@@ -20,6 +20,7 @@ def test_tau_sweep_distance_goes_from_zero_to_the_uniform_limit():
     assert torch.all(d[1:] > d[:-1])  # further from one-hot as tau grows
 
 
+@pytest.mark.slow
 def test_every_figure_writes_a_png(tmp_path):
     x = torch.rand(20, 1, 28, 28, generator=torch.Generator().manual_seed(0))
     paths = [

@@ -24,7 +24,12 @@ pytestmark = pytest.mark.area("models")
 STEPS, BATCH = 3, 16
 
 
-@pytest.mark.parametrize("name", registry.names())
+# The models that take seconds to train even for three steps run in the slow pass.
+SLOW_MODELS = {"nice", "conv_vae"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_MODELS else n
+                                  for n in registry.names()])
 def test_model_trains_and_evaluates(name, fake_train, fake_test, tmp_path):
     spec = registry.get(name)
     summary = train(TrainConfig(model=name, steps=STEPS, batch_size=BATCH, device="cpu", out=str(tmp_path),
@@ -45,6 +50,7 @@ def test_model_trains_and_evaluates(name, fake_train, fake_test, tmp_path):
         assert 0 < metrics["per_pixel_entropy_floor"] <= metrics["per_pixel_bce"] < 5
 
 
+@pytest.mark.slow
 def test_cli_train_then_evaluate_writes_metrics_and_figures(fake_root, tmp_path, capsys):
     from genspec.cli import main
 

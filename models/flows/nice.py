@@ -11,7 +11,7 @@ and the loss is ``-mean_b log p(x_b)`` (nats per image). ``bits_per_dim`` turns 
 log-likelihood into bits per dimension of the 8-bit images,
 ``(D ln 256 - log p) / (D ln 2)``.
 
-Optimiser (``models.registry.NICE_ADAM``): Adam, learning rate 1e-3, ``betas=(0.9, 0.99)``,
+Optimiser (``NICE_ADAM`` below): Adam, learning rate 1e-3, ``betas=(0.9, 0.99)``,
 ``eps=1e-4``. The paper writes
 "momentum 0.9, beta2 = 0.01, lambda = 1, epsilon = 1e-4" in the first Adam paper's convention,
 where beta2 is one minus the decay rate: 0.01 there is ``betas[1] = 0.99`` in torch (several
@@ -26,12 +26,17 @@ References:
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 
 from genspec.reference import NICE, bits_per_dim
 
-__all__ = ["NICEModel"]
+__all__ = ["NICE_ADAM", "NICEModel"]
+
+#: NICE's optimiser, the paper's Adam settings in torch's convention (see the module docstring).
+NICE_ADAM: dict[str, Any] = {"lr": 1e-3, "betas": (0.9, 0.99), "eps": 1e-4}
 
 
 class NICEModel(nn.Module):
