@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import torch
-from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401

@@ -178,6 +178,7 @@ def _hypothesis_draws(pytester: pytest.Pytester, *args: str) -> list[str]:
     return [line[line.index("HDRAW"):] for line in result.stdout.lines if "HDRAW" in line]
 
 
+@pytest.mark.slow
 def test_seed_zero_is_derandomized_under_every_profile(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_hyp=HYPOTHESIS_DRAWS)
     for profile in ("dev", "ci", "thorough"):

@@ -33,6 +33,7 @@ def test_quick():
 '''
 
 
+@pytest.mark.slow
 def test_a_check_past_the_time_limit_fails_and_the_run_goes_on(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_slow_checks=SLOW_CHECKS)
     result = run(pytester, "--genspec-timeout=0.5")

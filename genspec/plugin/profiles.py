@@ -1,6 +1,6 @@
 """genspec's Hypothesis profiles, registered and loaded only in runs that load the plugin.
 
-``dev``: 25 derandomized examples per property; ``ci``: 30, derandomized; ``thorough``: 1000, random.
+``dev``: 12 derandomized examples per property (the default run's 60 s budget); ``ci``: 30, derandomized; ``thorough``: 1000, random.
 Every profile has no deadline (the suite's speed is measured in benchmarks, never in tests) and no
 example database (a run must not depend on an earlier one). Seed 0 is the derandomized run under every
 profile; another seed randomizes Hypothesis with that seed. With ``shrink="off"`` a falsifying example
@@ -18,7 +18,7 @@ def load(profile: str, *, seed: int, shrink: bool) -> str:
 
     previous = settings.get_current_profile_name()
     common: dict[str, Any] = dict(deadline=None, database=None, print_blob=True)
-    settings.register_profile("genspec-dev", max_examples=25, derandomize=True, **common)
+    settings.register_profile("genspec-dev", max_examples=12, derandomize=True, **common)
     settings.register_profile(
         "genspec-ci", parent=settings.get_profile("ci"), max_examples=30, derandomize=True,
         suppress_health_check=[HealthCheck.too_slow], **common,
