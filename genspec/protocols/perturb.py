@@ -44,7 +44,8 @@ HALVINGS: int = 4
 
 def _noise_scale(p: torch.Tensor) -> float:
     if p.dim() >= 2:
-        return MATRIX_NOISE / math.sqrt(max(1, p[0].numel()))
+        fan_in = p.numel() // max(1, p.shape[0])  # a zero-size first dimension has no row to count
+        return MATRIX_NOISE / math.sqrt(max(1, fan_in))
     return VECTOR_NOISE
 
 
@@ -63,7 +64,7 @@ def _well_conditioned(probe: Callable[[], tuple[torch.Tensor, ...]], dim: int) -
 
 def perturb_(module: Any, generator: torch.Generator, *,
              probe: Callable[[], tuple[torch.Tensor, ...]] | None = None, dim: int = 1) -> dict[str, Any]:
-    """Add generator noise to every floating parameter of ``module`` (in place); return the evidence.
+    """Add generator noise to every trainable floating parameter of ``module`` (in place); return the evidence.
 
     Args:
         module: the object under test; anything but an ``nn.Module`` is left alone.
@@ -77,9 +78,11 @@ def perturb_(module: Any, generator: torch.Generator, *,
     """
     if not isinstance(module, nn.Module):
         return {"perturbed": False, "reason": f"{type(module).__name__} is not an nn.Module"}
-    params = [p for p in module.parameters() if p.dtype.is_floating_point]
+    # Frozen parameters (requires_grad=False: a fixed permutation or mask stored as a parameter) are
+    # structure, not weights: noise there would break the layer, not test it.
+    params = [p for p in module.parameters() if p.dtype.is_floating_point and p.requires_grad and p.numel() > 0]
     if not params:
-        return {"perturbed": False, "reason": "no floating-point parameters", "parameters": 0}
+        return {"perturbed": False, "reason": "no trainable floating-point parameters", "parameters": 0}
     original = [p.detach().clone() for p in params]
     steps = [torch.randn(p.shape, generator=generator, dtype=torch.float64) * _noise_scale(p) for p in params]
     factor = 1.0
