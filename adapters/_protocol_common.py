@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+from torch.distributions import transforms as T
 
 def seed_from(generator: torch.Generator, high: int = 2**62) -> int:
     """One integer in ``[0, high)`` drawn from ``generator`` (advancing it)."""
@@ -142,3 +143,25 @@ def sampler_factory(build: Callable[..., torch.distributions.Distribution], *,
 def lower_cholesky(raw: torch.Tensor) -> torch.Tensor:
     """``tril(raw, -1) + diag(exp(diag(raw)))``: a lower-triangular factor with positive diagonal."""
     return torch.tril(raw, -1) + torch.diag_embed(torch.exp(torch.diagonal(raw, dim1=-2, dim2=-1)))
+
+
+class TransformFlow(nn.Module):
+    """A torch ``Transform`` (latent to data) as the contract's flow (data to latent).
+
+    Subclasses define ``transform()``, which builds the torch transform from the module's
+    parameters."""
+
+    def transform(self) -> T.Transform:
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Data to latent: ``t.inv`` and ``t.inv.log_abs_det_jacobian``."""
+        t = self.transform().inv
+        z = t(x)
+        return z, t.log_abs_det_jacobian(x, z)
+
+    def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Latent to data: ``t`` and ``t.log_abs_det_jacobian``."""
+        t = self.transform()
+        x = t(z)
+        return x, t.log_abs_det_jacobian(z, x)

@@ -108,6 +108,7 @@ import pyro.distributions.transforms as PT
 import torch
 from genspec.adapters.torch_protocols import RelaxedOneHot
 from genspec.adapters._protocol_common import (
+    TransformFlow,
     flow_factory,
     lower_cholesky,
     sampler_factory,
@@ -121,7 +122,7 @@ __all__ = ["FLOWS", "RELAXED", "SAMPLERS", "PyroFlow", "PyroTransform"]
 HIDDEN = [16, 16]
 
 
-class PyroTransform(nn.Module):
+class PyroTransform(TransformFlow):
     """A pyro transform (latent to data) with the contract's ``forward`` (its ``inv``) and ``inverse``.
 
     ``module`` holds the pyro ``TransformModule`` (so its parameters belong to this module);
@@ -135,18 +136,6 @@ class PyroTransform(nn.Module):
 
     def transform(self) -> T.Transform:
         return self.module if self._make is None else self._make(self.module)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Data to latent: ``t.inv`` and ``t.inv.log_abs_det_jacobian``."""
-        t = self.transform().inv
-        z = t(x)
-        return z, t.log_abs_det_jacobian(x, z)
-
-    def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Latent to data: ``t`` and ``t.log_abs_det_jacobian``."""
-        t = self.transform()
-        x = t(z)
-        return x, t.log_abs_det_jacobian(z, x)
 
 
 def _independent(module: T.Transform) -> T.Transform:

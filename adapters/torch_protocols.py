@@ -105,6 +105,7 @@ from torch.distributions import transforms as T
 
 from genspec.adapters._protocol_common import (
     Sampler,
+    TransformFlow,
     flow_factory,
     lower_cholesky,
     sampler_factory,
@@ -128,35 +129,13 @@ __all__ = ["FLOWS", "RELAXED", "SAMPLERS", "GumbelSoftmax", "RelaxedBinaryAsTwoC
 # ----------------------------------------------------------------------------------------------------
 
 
-class _TransformFlow(nn.Module):
-    """A torch ``Transform`` (latent to data) as the contract's flow (data to latent).
-
-    Subclasses define ``transform()``, which builds the torch transform from the module's
-    parameters."""
-
-    def transform(self) -> T.Transform:
-        raise NotImplementedError
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Data to latent: ``t.inv`` and ``t.inv.log_abs_det_jacobian``."""
-        t = self.transform().inv
-        z = t(x)
-        return z, t.log_abs_det_jacobian(x, z)
-
-    def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Latent to data: ``t`` and ``t.log_abs_det_jacobian``."""
-        t = self.transform()
-        x = t(z)
-        return x, t.log_abs_det_jacobian(z, x)
-
-
 def _signed_scale(dim: int) -> torch.Tensor:
     magnitude = torch.exp(0.3 * torch.randn(dim))
     sign = torch.where(torch.rand(dim) < 0.5, -1.0, 1.0)
     return magnitude * sign
 
 
-class _Affine(_TransformFlow):
+class _Affine(TransformFlow):
     def __init__(self, dim: int) -> None:
         super().__init__()
         self.loc = nn.Parameter(torch.randn(dim))
@@ -166,7 +145,7 @@ class _Affine(_TransformFlow):
         return T.AffineTransform(self.loc, self.scale, event_dim=1)
 
 
-class _Fixed(_TransformFlow):
+class _Fixed(TransformFlow):
     """A parameter-free elementwise torch transform made a vector transform by ``IndependentTransform``."""
 
     def __init__(self, cls: type[T.Transform]) -> None:
@@ -177,7 +156,7 @@ class _Fixed(_TransformFlow):
         return T.IndependentTransform(self.cls(), 1)
 
 
-class _Composed(_TransformFlow):
+class _Composed(TransformFlow):
     def __init__(self, dim: int) -> None:
         super().__init__()
         self.loc1 = nn.Parameter(torch.randn(dim))
