@@ -113,8 +113,11 @@ def _failures(results: dict[str, dict], impls: list[Any], verdicts: dict[str, An
                   f"{', '.join(sorted({m[0].label for m in members}))}.", "", v["text"], "", "Failing checks:", ""]
         for impl, c in sorted(members, key=lambda m: (m[1]["nodeid"], m[0].label)):
             lines.append(f"- [{c['tier']}] `{c['nodeid']}` ({impl.label}): {md(c.get('message'))[:240]}")
-        fence = "```bash" if v["repro"].startswith("python ") else "```python"
-        lines += ["", "Minimal reproduction:", "", fence, v["repro"].rstrip(), "```", ""]
+        if v.get("repro"):
+            fence = "```bash" if v["repro"].startswith("python ") else "```python"
+            lines += ["", "Minimal reproduction:", "", fence, v["repro"].rstrip(), "```", ""]
+        else:
+            lines.append("")
     if untriaged:
         lines += ["### Not yet triaged", "", "Law or numerics failures without a verdict in "
                   "`docs/conformance/verdicts.toml`:", ""]

@@ -55,7 +55,10 @@ def _well_conditioned(probe: Callable[[], tuple[torch.Tensor, ...]], dim: int) -
             outputs = probe()
     except Exception:
         return False
-    z, logdet, x_back = outputs
+    try:  # a float log-determinant is judged by the shape checks, not here
+        z, logdet, x_back = (torch.as_tensor(t, dtype=torch.float64) for t in outputs)
+    except (TypeError, ValueError, RuntimeError):
+        return False
     for t in (z, logdet, x_back):
         if not bool(torch.isfinite(t).all()):
             return False
