@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference._arguments import real_number
+from genspec.reference.validation import real_number
 
 AREA = "autoencoders"
 TIER = "law"

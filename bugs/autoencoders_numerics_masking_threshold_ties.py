@@ -6,7 +6,7 @@ uniforms (every score 0, or every score 1 - 2^-24) mask the whole example instea
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference._arguments import real_number
+from genspec.reference.validation import real_number
 
 AREA = "autoencoders"
 TIER = "numerics"

@@ -7,7 +7,7 @@ the sparsity penalty +inf and training NaN.
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference._arguments import real_number
+from genspec.reference.validation import real_number
 
 AREA = "autoencoders"
 TIER = "numerics"

@@ -3,7 +3,7 @@ term in bits divided by ln 2 again (11.5 instead of 8 bits for a uniform density
 import math
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.bits_per_dim import _check_arguments
+from genspec.reference.bits_per_dim import check_arguments
 
 AREA = "flows"
 TIER = "law"
@@ -12,5 +12,5 @@ SOURCE = "vislearn/IB-INN#3 (Is the computed BPD wrong?: nats and bits terms com
 
 
 def bits_per_dim(log_likelihood, num_dims: int, *, n_bins: int = 256):
-    _check_arguments(log_likelihood, num_dims, n_bins)
+    check_arguments(log_likelihood, num_dims, n_bins)
     return (num_dims * math.log2(n_bins) - log_likelihood) / (num_dims * math.log(2.0))

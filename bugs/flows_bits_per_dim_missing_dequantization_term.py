@@ -3,7 +3,7 @@
 import math
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.bits_per_dim import _check_arguments
+from genspec.reference.bits_per_dim import check_arguments
 
 AREA = "flows"
 TIER = "law"
@@ -13,5 +13,5 @@ SOURCE = ("jhjacobsen/invertible-resnet#9 ('Why do you want to add an 8?'); open
 
 
 def bits_per_dim(log_likelihood, num_dims: int, *, n_bins: int = 256):
-    _check_arguments(log_likelihood, num_dims, n_bins)
+    check_arguments(log_likelihood, num_dims, n_bins)
     return -log_likelihood / (num_dims * math.log(2.0))

@@ -13,6 +13,6 @@ SOURCE = "ikostrikov/pytorch-flows#16 (Need minus sign in reverse log density co
 
 class NICE(_nice.NICE):
     def log_prob(self, x: torch.Tensor) -> torch.Tensor:
-        self._check_no_nan(x)
+        self._check_x(x)
         z, log_det = self(x)
         return self.prior_log_prob(z) - log_det

@@ -11,7 +11,7 @@ import torch
 from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.composition import FlowSequential as _FlowSequential
 from genspec.reference.permutations import RandomPermutation as _RandomPermutation
-from genspec.reference.protocols import _coupling, _factory
+from genspec.reference.protocols import flow_factory, small_coupling
 from genspec.reference.scaling import Scaling as _Scaling
 
 AREA = "flows"
@@ -32,8 +32,8 @@ class ForwardOrderInverse(_FlowSequential):
 
 
 def _stack(dim: int, generator: torch.Generator) -> ForwardOrderInverse:
-    return ForwardOrderInverse([_coupling(dim), _RandomPermutation(dim, generator=generator),
-                                _coupling(dim, odd=True), _Scaling(dim)])
+    return ForwardOrderInverse([small_coupling(dim), _RandomPermutation(dim, generator=generator),
+                                small_coupling(dim, odd=True), _Scaling(dim)])
 
 
-FLOWS = {"FlowSequential": _factory(_stack, tuple(range(2, 9)))}
+FLOWS = {"FlowSequential": flow_factory(_stack, tuple(range(2, 9)))}

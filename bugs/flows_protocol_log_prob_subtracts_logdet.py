@@ -10,7 +10,7 @@ import torch
 
 from genspec.reference import *  # noqa: F401,F403
 from genspec.reference import nice as _nice
-from genspec.reference.protocols import _factory
+from genspec.reference.protocols import flow_factory
 
 AREA = "flows"
 TIER = "law"
@@ -24,5 +24,5 @@ class SubtractingNICE(_nice.NICE):
         return self.prior_log_prob(z) - log_det  # BUG: + log_det
 
 
-FLOWS = {"NICE-gaussian": _factory(lambda dim, g: SubtractingNICE(dim, couplings=4, hidden=8, depth=2,
+FLOWS = {"NICE-gaussian": flow_factory(lambda dim, g: SubtractingNICE(dim, couplings=4, hidden=8, depth=2,
                                                                   prior="gaussian"), tuple(range(2, 9)))}

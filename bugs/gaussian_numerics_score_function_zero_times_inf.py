@@ -8,7 +8,7 @@ from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
 from genspec.reference.gaussian import reparameterize as _reparameterize
-from genspec.reference.gradient_estimators import _noise, _reduce, _values
+from genspec.reference.gradient_estimators import estimator_noise, f_values, reduce_draws
 
 AREA = "gaussian"
 TIER = "numerics"
@@ -19,10 +19,10 @@ SOURCE = ("plausible: the REINFORCE score eps / sigma written as eps * exp(-0.5 
 
 def score_function_gradient(f, mu: Tensor, logvar: Tensor, *, eps=None, num_samples: int = 1,
                             generator=None, reduction: str = "mean") -> tuple[Tensor, Tensor]:
-    eps = _noise(mu, logvar, eps, num_samples, generator)
+    eps = estimator_noise(f, mu, logvar, eps, num_samples, generator, reduction)
     with torch.no_grad():
         z = _reparameterize(mu.detach(), logvar.detach(), eps)
-        value = _values(f, z).unsqueeze(-1)
+        value = f_values(f, z).unsqueeze(-1)
         grad_mu = value * eps * torch.exp(-0.5 * logvar.detach())  # BUG: 0 * inf
         grad_logvar = value * 0.5 * (eps.square() - 1)
-    return _reduce((grad_mu, grad_logvar), reduction)
+    return reduce_draws((grad_mu, grad_logvar), reduction)

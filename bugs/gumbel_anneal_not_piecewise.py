@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import math
 
-
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
 
 AREA = "gumbel"
 TIER = "law"

@@ -7,7 +7,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
+from genspec.reference.concrete import log_density_terms
 
 AREA = "gumbel"
 TIER = "law"
@@ -18,6 +18,6 @@ SOURCE = ("plausible: the normaliser (K-1)! of Maddison et al. eq. (6) omitted; 
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float) -> Tensor:
-    inside, k, log_tau, terms, normaliser = _log_density_terms(y, logits, tau)
+    inside, k, log_tau, terms, normaliser = log_density_terms(y, logits, tau)
     log_p = (k - 1) * log_tau + terms - k * normaliser  # BUG: no math.lgamma(k) = log (K-1)!
     return torch.where(inside, log_p, -torch.inf)

@@ -8,7 +8,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
+from genspec.reference.concrete import log_density_terms
 
 AREA = "gumbel"
 TIER = "law"
@@ -19,6 +19,6 @@ SOURCE = ("yidingjiang/love utils.py (log_density_concrete returns sum(exp_term)
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float) -> Tensor:
-    inside, k, log_tau, terms, normaliser = _log_density_terms(y, logits, tau)
+    inside, k, log_tau, terms, normaliser = log_density_terms(y, logits, tau)
     log_p = math.lgamma(k) + terms - k * normaliser  # BUG: no (k - 1) * log_tau
     return torch.where(inside, log_p, -torch.inf)

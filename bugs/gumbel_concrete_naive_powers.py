@@ -8,7 +8,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
+from genspec.reference.concrete import concrete_inputs
 
 AREA = "gumbel"
 TIER = "numerics"
@@ -17,7 +17,7 @@ SOURCE = "tensorflow/probability#705 and #1738, pytorch/pytorch#18254 (inf/NaN C
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float) -> Tensor:
-    y, logits, tau, _ = _concrete_inputs(y, logits, tau)
+    y, logits, tau, _ = concrete_inputs(y, logits, tau)
     k = y.shape[-1]
     alpha = torch.exp(logits)  # BUG: eq. (6) with its powers formed, not in log space
     tau_row = tau.squeeze(-1) if isinstance(tau, Tensor) else tau  # (*batch,): one temperature per row

@@ -12,7 +12,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.concrete import _concrete_inputs, _log_density_terms  # noqa: F401
+from genspec.reference.concrete import log_density_terms
 
 AREA = "gumbel"
 TIER = "law"
@@ -23,7 +23,7 @@ SOURCE = ("pytorch/pytorch#37162 (torch.distributions bug in RelaxedOneHotCatego
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau: float | Tensor) -> Tensor:
-    inside, k, log_tau, terms, normaliser = _log_density_terms(y, logits, tau)
+    inside, k, log_tau, terms, normaliser = log_density_terms(y, logits, tau)
     if isinstance(tau, Tensor) and tau.dim() > 0:
         log_tau = torch.log(tau.to(terms.dtype))  # BUG: (n, 1), not squeezed to (n,)
     log_p = math.lgamma(k) + (k - 1) * log_tau + terms - k * normaliser

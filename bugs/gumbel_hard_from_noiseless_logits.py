@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel_softmax import _straight_through
+from genspec.reference.gumbel_softmax import straight_through
 
 from genspec.bugs._gumbel import soft_sample
 
@@ -21,4 +21,4 @@ def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, g
     y, noisy = soft_sample(logits, tau, gumbels, generator)
     if not hard:
         return y
-    return _straight_through(y, logits.detach().argmax(dim=-1, keepdim=True))  # BUG: argmax of logits, not logits + g
+    return straight_through(y, logits.detach().argmax(dim=-1, keepdim=True))  # BUG: argmax of logits, not logits + g

@@ -6,8 +6,8 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _gumbel64
-from genspec.reference.gumbel_softmax import _hard_index, _straight_through
+from genspec.reference.gumbel import gumbel64
+from genspec.reference.gumbel_softmax import hard_index, straight_through
 
 from genspec.bugs._gumbel import soft_sample
 
@@ -25,5 +25,5 @@ def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, g
     if not hard:
         return y
     if gumbels is None:  # BUG: a second draw for the forward one-hot
-        noisy = logits.detach().to(torch.float64) + _gumbel64(logits.shape, generator, logits.device)
-    return _straight_through(y, _hard_index(noisy))
+        noisy = logits.detach().to(torch.float64) + gumbel64(logits.shape, generator, logits.device)
+    return straight_through(y, hard_index(noisy))

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel_softmax import _hard_index
+from genspec.reference.gumbel_softmax import hard_index
 
 from genspec.bugs._gumbel import soft_sample
 
@@ -21,4 +21,4 @@ def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, g
     y, noisy = soft_sample(logits, tau, gumbels, generator)
     if not hard:
         return y
-    return torch.zeros_like(y).detach().scatter_(-1, _hard_index(noisy), 1.0)  # BUG: no + (y - y.detach())
+    return torch.zeros_like(y).detach().scatter_(-1, hard_index(noisy), 1.0)  # BUG: no + (y - y.detach())

@@ -10,7 +10,8 @@ from __future__ import annotations
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _gumbel64
+from genspec.reference.gumbel import gumbel64
+from genspec.reference.validation import check_logits
 
 AREA = "gumbel"
 TIER = "numerics"
@@ -21,7 +22,7 @@ SOURCE = ("AITRICS/FREED#4 (Fix gumbel: Gumbels should be summed with log-probab
 
 
 def gumbel_max(logits, *, generator=None):
-    _check_logits(logits)
-    g = _gumbel64(logits.shape, generator, logits.device)
+    check_logits(logits)
+    g = gumbel64(logits.shape, generator, logits.device)
     probs = torch.softmax(logits.to(torch.float64), dim=-1)
     return (probs + g).argmax(dim=-1)  # BUG: noise on probabilities, not on log-probabilities

@@ -6,8 +6,8 @@ from __future__ import annotations
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from genspec.reference.gumbel import gumbel64
+from genspec.reference.validation import check_logits
 
 AREA = "gumbel"
 TIER = "law"
@@ -18,6 +18,6 @@ SOURCE = ("chainer/chainerrl#104 (Fix the sign in Gumbel-max trick); ermongroup/
 
 
 def gumbel_max(logits, *, generator=None):
-    _check_logits(logits)
-    g = _gumbel64(logits.shape, generator, logits.device)
+    check_logits(logits)
+    g = gumbel64(logits.shape, generator, logits.device)
     return (logits.to(torch.float64) - g).argmax(dim=-1)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from genspec.reference.gumbel import gumbel64
+from genspec.reference.validation import check_logits
 
 AREA = "gumbel"
 TIER = "law"
@@ -16,8 +16,8 @@ SOURCE = "plausible: 'do not disturb the caller's RNG' implemented as torch.Gene
 
 
 def gumbel_max(logits, *, generator=None):
-    _check_logits(logits)
+    check_logits(logits)
     if generator is not None:
         generator = torch.Generator(device=generator.device).manual_seed(generator.initial_seed())
-    g = _gumbel64(logits.shape, generator, logits.device)
+    g = gumbel64(logits.shape, generator, logits.device)
     return (logits.to(torch.float64) + g).argmax(dim=-1)

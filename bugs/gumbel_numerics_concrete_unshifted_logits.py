@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.concrete import _concrete_inputs
+from genspec.reference.concrete import concrete_inputs
 
 AREA = "gumbel"
 TIER = "numerics"
@@ -20,7 +20,7 @@ SOURCE = ("plausible: eq. (6) of Maddison et al. taken to log space term by term
 
 
 def concrete_log_prob(y: Tensor, logits: Tensor, tau) -> Tensor:
-    y, logits, tau, log_tau = _concrete_inputs(y, logits, tau)
+    y, logits, tau, log_tau = concrete_inputs(y, logits, tau)
     inside = (y > 0).all(dim=-1)
     log_y = torch.log(torch.where(y > 0, y, 1.0))
     terms = (logits - (tau + 1) * log_y).sum(dim=-1)  # BUG: raw logits, tau log y unshifted

@@ -8,8 +8,8 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _check_tau
-from genspec.reference.gumbel_softmax import _gumbels64, _hard_index, _soft, _straight_through, _tau64
+from genspec.reference.gumbel_softmax import gumbels64, hard_index, straight_through, tau64, tempered_softmax
+from genspec.reference.validation import check_logits, check_tau
 
 AREA = "gumbel"
 TIER = "numerics"
@@ -20,9 +20,9 @@ SOURCE = ("pytorch/pytorch torch/nn/functional.py (gumbel_softmax: gumbels = (lo
 
 def gumbel_softmax(logits: Tensor, tau, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    _check_logits(logits)
-    _check_tau(tau)
-    tau64 = _tau64(tau, logits)
-    noisy = logits.to(torch.float64) + _gumbels64(logits, gumbels, generator)  # BUG: g absorbed by huge logits
-    y = _soft(noisy, tau64, logits.dtype)
-    return _straight_through(y, _hard_index(noisy)) if hard else y
+    check_logits(logits)
+    check_tau(tau)
+    tau_ = tau64(tau, logits)
+    noisy = logits.to(torch.float64) + gumbels64(logits, gumbels, generator)  # BUG: g absorbed by huge logits
+    y = tempered_softmax(noisy, tau_, logits.dtype)
+    return straight_through(y, hard_index(noisy)) if hard else y

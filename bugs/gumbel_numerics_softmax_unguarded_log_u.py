@@ -8,8 +8,8 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _check_tau
-from genspec.reference.gumbel_softmax import _check_gumbels, _hard_index, _soft, _straight_through, _tau64
+from genspec.reference.gumbel_softmax import check_gumbels, hard_index, straight_through, tau64, tempered_softmax
+from genspec.reference.validation import check_logits, check_tau
 
 AREA = "gumbel"
 TIER = "numerics"
@@ -20,17 +20,17 @@ SOURCE = ("analogue: pytorch/pytorch#22442 and PR #20179 (F.gumbel_softmax NaN w
 
 def gumbel_softmax(logits: Tensor, tau, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    _check_logits(logits)
-    _check_tau(tau)
-    tau64 = _tau64(tau, logits)
+    check_logits(logits)
+    check_tau(tau)
+    tau_ = tau64(tau, logits)
     logits64 = logits.to(torch.float64)
     if gumbels is None:
         draw_device = generator.device if generator is not None else logits.device
         u = torch.rand(logits.shape, generator=generator, dtype=torch.float64, device=draw_device)
         g = -torch.log(-torch.log(u)).to(logits.device)  # BUG: no guard at u = 0
     else:
-        _check_gumbels(gumbels, logits)
+        check_gumbels(gumbels, logits)
         g = gumbels.to(device=logits.device, dtype=torch.float64)
     noisy = (logits64 - logits64.amax(dim=-1, keepdim=True)) + g
-    y = _soft(noisy, tau64, logits.dtype)
-    return _straight_through(y, _hard_index(noisy)) if hard else y
+    y = tempered_softmax(noisy, tau_, logits.dtype)
+    return straight_through(y, hard_index(noisy)) if hard else y

@@ -6,8 +6,8 @@ from __future__ import annotations
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from genspec.reference.gumbel import gumbel64
+from genspec.reference.validation import as_shape
 
 AREA = "gumbel"
 TIER = "law"
@@ -19,4 +19,4 @@ SOURCE = ("opendilab/DI-engine#169 (the merged GumbelSoftmax draws U = torch.ran
 
 def sample_gumbel(shape, *, generator=None, dtype=None, device=None):
     device = device if device is not None else (generator.device if generator is not None else "cpu")
-    return _gumbel64(_as_shape(shape), generator, device).to(torch.get_default_dtype())
+    return gumbel64(as_shape(shape), generator, device).to(torch.get_default_dtype())

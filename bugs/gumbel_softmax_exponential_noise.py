@@ -6,10 +6,8 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import (  # noqa: F401
-    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
-)
+from genspec.reference.gumbel_softmax import gumbels64, hard_index, straight_through, tau64, tempered_softmax
+from genspec.reference.validation import check_logits, check_tau
 
 AREA = "gumbel"
 TIER = "law"
@@ -19,16 +17,16 @@ SOURCE = "plausible: a port of torch's -torch.empty_like(logits).exponential_().
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    _check_logits(logits)
-    _check_tau(tau)
-    tau64 = _tau64(tau, logits)
+    check_logits(logits)
+    check_tau(tau)
+    tau_ = tau64(tau, logits)
     if gumbels is None:  # BUG: Exp(1) noise E, not -log E
         gen_device = generator.device if generator is not None else logits.device
         g = torch.empty(logits.shape, dtype=torch.float64, device=gen_device).exponential_(generator=generator).to(logits.device)
     else:
-        g = _gumbels64(logits, gumbels, generator)
+        g = gumbels64(logits, gumbels, generator)
     noisy = logits.to(torch.float64) + g
-    y = _soft(noisy, tau64, logits.dtype)
+    y = tempered_softmax(noisy, tau_, logits.dtype)
     if not hard:
         return y
-    return _straight_through(y, _hard_index(noisy))
+    return straight_through(y, hard_index(noisy))

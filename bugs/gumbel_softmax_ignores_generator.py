@@ -6,10 +6,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import (  # noqa: F401
-    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
-)
+from genspec.reference.gumbel_softmax import hard_index, noisy_logits, straight_through, tempered_softmax
 
 AREA = "gumbel"
 TIER = "law"
@@ -19,8 +16,8 @@ SOURCE = "torch.nn.functional.gumbel_softmax takes no generator (it calls expone
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    noisy, tau64 = _noisy_logits(logits, tau, gumbels, None)  # BUG: the generator is dropped
-    y = _soft(noisy, tau64, logits.dtype)
+    noisy, tau64 = noisy_logits(logits, tau, gumbels, None)  # BUG: the generator is dropped
+    y = tempered_softmax(noisy, tau64, logits.dtype)
     if not hard:
         return y
-    return _straight_through(y, _hard_index(noisy))
+    return straight_through(y, hard_index(noisy))

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel_softmax import _hard_index, _noisy_logits, _straight_through
+from genspec.reference.gumbel_softmax import hard_index, noisy_logits, straight_through
 
 AREA = "gumbel"
 TIER = "law"
@@ -17,8 +17,8 @@ SOURCE = ("andreasveit/convnet-aig gumbelmodule.py: GumbleSoftmax.forward(logits
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    noisy, _ = _noisy_logits(logits, tau, gumbels, generator)  # validates tau, then drops it
+    noisy, _ = noisy_logits(logits, tau, gumbels, generator)  # validates tau, then drops it
     y = torch.softmax(noisy, dim=-1).to(logits.dtype)  # BUG: temperature 1 whatever tau is
     if not hard:
         return y
-    return _straight_through(y, _hard_index(noisy))
+    return straight_through(y, hard_index(noisy))

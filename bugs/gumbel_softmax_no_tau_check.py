@@ -6,10 +6,8 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import (  # noqa: F401
-    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
-)
+from genspec.reference.gumbel_softmax import gumbels64, hard_index, straight_through, tau64, tempered_softmax
+from genspec.reference.validation import check_flag, check_logits
 
 AREA = "gumbel"
 TIER = "validation"
@@ -19,10 +17,11 @@ SOURCE = "pytorch/pytorch#184031: F.gumbel_softmax(tau=0) divides by zero and re
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    _check_logits(logits)  # BUG: no _check_tau(tau)
-    tau64 = _tau64(tau, logits)
-    noisy = logits.to(torch.float64) + _gumbels64(logits, gumbels, generator)
-    y = _soft(noisy, tau64, logits.dtype)
+    check_flag("hard", hard)
+    check_logits(logits)  # BUG: no check_tau(tau)
+    tau_ = tau64(tau, logits)
+    noisy = logits.to(torch.float64) + gumbels64(logits, gumbels, generator)
+    y = tempered_softmax(noisy, tau_, logits.dtype)
     if not hard:
         return y
-    return _straight_through(y, _hard_index(noisy))
+    return straight_through(y, hard_index(noisy))

@@ -6,10 +6,9 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import (  # noqa: F401
-    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
-)
+from genspec.reference.gumbel import gumbel64
+from genspec.reference.gumbel_softmax import gumbels64, hard_index, straight_through, tau64, tempered_softmax
+from genspec.reference.validation import check_logits, check_tau
 
 AREA = "gumbel"
 TIER = "law"
@@ -21,15 +20,15 @@ SOURCE = ("AnnaAraslanova/FBNet#15 (Not sampling different gumbel softmax variab
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    _check_logits(logits)
-    _check_tau(tau)
-    tau64 = _tau64(tau, logits)
+    check_logits(logits)
+    check_tau(tau)
+    tau_ = tau64(tau, logits)
     if gumbels is None:  # BUG: one (K,) draw shared by every row
-        g = _gumbel64(logits.shape[-1:], generator, logits.device).expand(logits.shape)
+        g = gumbel64(logits.shape[-1:], generator, logits.device).expand(logits.shape)
     else:
-        g = _gumbels64(logits, gumbels, generator)
+        g = gumbels64(logits, gumbels, generator)
     noisy = logits.to(torch.float64) + g
-    y = _soft(noisy, tau64, logits.dtype)
+    y = tempered_softmax(noisy, tau_, logits.dtype)
     if not hard:
         return y
-    return _straight_through(y, _hard_index(noisy))
+    return straight_through(y, hard_index(noisy))

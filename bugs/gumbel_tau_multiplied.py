@@ -6,10 +6,7 @@ import torch
 from torch import Tensor
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import (  # noqa: F401
-    _gumbels64, _hard_index, _noisy_logits, _soft, _straight_through, _tau64,
-)
+from genspec.reference.gumbel_softmax import hard_index, noisy_logits, straight_through
 
 AREA = "gumbel"
 TIER = "law"
@@ -19,8 +16,8 @@ SOURCE = "plausible: temperature confused with an inverse temperature (beta = 1/
 
 def gumbel_softmax(logits: Tensor, tau: float | Tensor, *, hard: bool = False, gumbels: Tensor | None = None,
                    generator: torch.Generator | None = None) -> Tensor:
-    noisy, tau64 = _noisy_logits(logits, tau, gumbels, generator)
+    noisy, tau64 = noisy_logits(logits, tau, gumbels, generator)
     y = torch.softmax(noisy * tau64, dim=-1).to(logits.dtype)  # BUG: (l + g) * tau, not (l + g) / tau
     if not hard:
         return y
-    return _straight_through(y, _hard_index(noisy))
+    return straight_through(y, hard_index(noisy))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _as_shape
+from genspec.reference.validation import as_shape
 
 AREA = "gumbel"
 TIER = "numerics"
@@ -25,5 +25,5 @@ def sample_gumbel(shape, *, generator=None, dtype=None, device=None):
     if not dtype.is_floating_point:
         raise ValueError(f"dtype must be a floating dtype, got {dtype}")
     device = device if device is not None else (generator.device if generator is not None else "cpu")
-    u = 1 - torch.rand(_as_shape(shape), generator=generator, dtype=dtype, device=device)  # BUG: u in (0, 1]
+    u = 1 - torch.rand(as_shape(shape), generator=generator, dtype=dtype, device=device)  # BUG: u in (0, 1]
     return -torch.log(-torch.log(u))

@@ -6,8 +6,7 @@ from __future__ import annotations
 import torch
 
 from genspec.reference import *  # noqa: F401,F403
-from genspec.reference.gumbel import _as_shape, _check_logits, _check_tau, _gumbel64  # noqa: F401
-from genspec.reference.gumbel_softmax import _check_gumbels, _tau64  # noqa: F401
+from genspec.reference.validation import as_shape
 
 AREA = "gumbel"
 TIER = "numerics"
@@ -18,5 +17,5 @@ SOURCE = "pytorch/pytorch#22442, #22586 and PR #20179 (NaN from gumbel_softmax w
 def sample_gumbel(shape, *, generator=None, dtype=None, device=None):
     dtype = torch.get_default_dtype() if dtype is None else dtype
     device = device if device is not None else (generator.device if generator is not None else "cpu")
-    u = torch.rand(_as_shape(shape), generator=generator, dtype=dtype, device=device)
+    u = torch.rand(as_shape(shape), generator=generator, dtype=dtype, device=device)
     return -torch.log(-torch.log(u))

@@ -1,8 +1,11 @@
-"""Invalid arguments shared by the validation checks (and by ``scripts/bad_input_matrix.py``).
+"""Invalid arguments shared by the validation checks.
 
-``spec-api.md``, Conventions: an invalid argument raises ``ValueError`` naming the argument — a
-temperature that is not a positive finite number, NaN or +inf in logits, a row of logits that is all
--inf (nothing can be drawn). The cases here are pytest parameters with readable ids.
+``spec-api.md``, Conventions and Errors: an invalid argument raises ``ValueError`` naming the
+argument — a temperature that is not a positive finite number, NaN or +inf in logits, a row of logits
+that is all -inf (nothing can be drawn), an option that is not a real number (a string, None, a bool,
+an int beyond the float range) — and an object of the wrong type (a ``generator`` that is not a
+``torch.Generator``) raises ``TypeError`` naming it. The cases here are pytest parameters with
+readable ids; ``scripts/bad_input_matrix.py`` runs the same kinds over every contract name.
 """
 
 from __future__ import annotations
@@ -12,9 +15,14 @@ import math
 import pytest
 import torch
 
-__all__ = ["BAD_TAUS", "LOGITS", "bad_logits", "bad_tensor_taus", "simplex_points"]
+__all__ = ["BAD_TAUS", "LOGITS", "NOT_GENERATORS", "NOT_NUMBERS", "bad_logits", "bad_tensor_taus", "simplex_points"]
 
 BAD_TAUS = [0.0, -1.0, math.nan, math.inf, -math.inf]
+NOT_NUMBERS = [pytest.param(v, id=i) for v, i in (("0.5", "str"), (None, "None"), (True, "bool"),
+                                                  (10**400, "int-beyond-float"), (0.5j, "complex"))]
+"""Options that are not real numbers: ``ValueError`` naming the argument (spec-api.md, Errors)."""
+NOT_GENERATORS = [pytest.param(v, id=i) for v, i in ((3, "int"), ("seed", "str"), (0.5, "float"))]
+"""Generators that are not a ``torch.Generator`` (nor None): ``TypeError`` naming ``generator``."""
 LOGITS = torch.tensor([[0.5, -1.0, 2.0], [0.0, 0.0, 0.0]], dtype=torch.float64)
 
 

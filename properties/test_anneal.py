@@ -15,6 +15,7 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
+from genspec.bad_inputs import NOT_NUMBERS
 from genspec.checks import assert_close
 from genspec.strategies import log_uniform
 
@@ -83,3 +84,23 @@ def test_anneal_tau_rejects_bad_arguments(impl, kwargs, name) -> None:
     step = kwargs.pop("step")
     with pytest.raises(ValueError, match=name):
         impl.anneal_tau(step, **kwargs)
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("name", ["tau0", "rate", "tau_min"])
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_anneal_tau_rejects_an_option_that_is_not_a_real_number(impl, name, value) -> None:
+    """A string, None, a bool, an int beyond the float range (an OverflowError inside ``math``) or a
+    complex number: ValueError naming the option."""
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        impl.anneal_tau(10, **{name: value})
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("name", ["step", "every"])
+@pytest.mark.parametrize("value", ["3", 2.5, None, True], ids=repr)
+def test_anneal_tau_rejects_a_step_or_period_that_is_not_an_integer(impl, name, value) -> None:
+    kwargs = {"step": 10, "every": 1000, name: value}
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        impl.anneal_tau(kwargs.pop("step"), **kwargs)

@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genspec import strategies as gst
+from genspec.bad_inputs import NOT_NUMBERS
 from genspec.checks import assert_close
 from genspec.oracles.jacobian import jacobian_logdet
 from genspec.oracles.layers import F64, randomize_
@@ -110,3 +111,11 @@ def test_bits_per_dim_rejects_a_nan_log_likelihood(impl, shape, data):
         impl.bits_per_dim(math.nan, 784)
     zero_density = impl.bits_per_dim(torch.tensor(-math.inf, dtype=F64), 784)
     assert float(zero_density) == math.inf, f"a zero density (log_likelihood -inf) gives {zero_density} bits"
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("log_likelihood", NOT_NUMBERS + [pytest.param(torch.tensor([True]), id="bool tensor")])
+def test_bits_per_dim_rejects_a_log_likelihood_that_is_not_a_number(impl, log_likelihood):
+    with pytest.raises(ValueError, match=r"\blog_likelihood\b"):
+        impl.bits_per_dim(log_likelihood, 4)

@@ -46,3 +46,32 @@ def test_a_composition_of_one_layer_is_that_layer(impl, generator):
     for direction, got, expected in (("forward", flow(x), layer(x)), ("inverse", flow.inverse(x), layer.inverse(x))):
         assert_close(got[0], expected[0].detach(), kind="roundtrip", what=f"one-layer composition: {direction} output")
         assert_close(got[1], expected[1].detach(), kind="logdet", what=f"one-layer composition: {direction} logdet")
+
+
+
+class _NotAPair(torch.nn.Module):
+    """A module with ``inverse`` whose ``forward`` returns a bare tensor, not ``(output, log_det)``."""
+
+    def forward(self, x):
+        return x + 1
+
+    def inverse(self, z):
+        return z - 1, z.new_zeros(z.shape[:-1])
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("layers", [[torch.nn.Linear(2, 2)], 3, None, "ab"], ids=["nn.Linear", "int", "None", "str"])
+def test_flow_sequential_rejects_what_is_not_a_list_of_flow_layers(impl, layers):
+    """``FlowSequential([nn.Linear(2, 2)])`` would unpack the (B, 2) output into "x, logdet" and return
+    garbage for B = 2: a layer without ``inverse`` (or no iterable of layers) is a TypeError naming layers."""
+    with pytest.raises(TypeError, match=r"\blayers\b"):
+        impl.FlowSequential(layers)
+
+
+@pytest.mark.tier("validation")
+def test_flow_sequential_rejects_a_layer_that_does_not_return_a_pair(impl):
+    """A layer whose forward returns a tensor, not ``(output, log_det)``: a TypeError naming the layer
+    (``layers[i]``) at call time, never a tensor split along its batch dimension."""
+    flow = impl.FlowSequential([_NotAPair()])
+    with pytest.raises(TypeError, match=r"\blayers\b"):
+        flow(torch.zeros(2, 2, dtype=F64))

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from scipy import integrate, special
 
 from genspec import strategies as gst
-from genspec.bad_inputs import BAD_TAUS, LOGITS, bad_logits, bad_tensor_taus, simplex_points
+from genspec.bad_inputs import BAD_TAUS, LOGITS, NOT_NUMBERS, bad_logits, bad_tensor_taus, simplex_points
 from genspec.checks import assert_close, record
 from genspec.oracles.categorical import gumbel_noise, tensor_tau_shapes
 from genspec.strategies import log_uniform, logits_cases
@@ -328,3 +328,31 @@ def test_concrete_log_prob_rejects_a_tensor_tau_with_a_bad_entry(impl, tau) -> N
 def test_concrete_log_prob_rejects_bad_logits(impl, logits) -> None:
     with pytest.raises(ValueError, match="logits"):
         impl.concrete_log_prob(simplex_points(), logits, 1.0)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("shape", [(2,), (3, 1), (4, 2, 1), (3,), (2, 3)],
+                         ids=["(B,)", "(3, 1) for B=2", "(4, B, 1)", "(K,)", "(B, K)"])
+def test_concrete_log_prob_rejects_a_tau_that_does_not_broadcast_to_batch_by_one(impl, shape) -> None:
+    """The rule of ``gumbel_softmax``: a tensor tau is 0-d or has a last dimension of 1 and broadcasts to
+    ``(*batch, 1)`` without adding a batch axis; anything else is an error naming tau."""
+    with pytest.raises(ValueError, match=r"\btau\b"):
+        impl.concrete_log_prob(simplex_points(), LOGITS, torch.full(shape, 0.5, dtype=torch.float64))
+
+
+@pytest.mark.tier("validation")
+def test_concrete_log_prob_rejects_shapes_that_do_not_fit_naming_them(impl) -> None:
+    """y ``(4, 3)`` against logits ``(2, 3)`` does not broadcast, and y ``(2, 4)`` has another K: each a
+    ValueError naming y or logits, not a RuntimeError from inside torch."""
+    y = torch.full((4, 3), 1 / 3, dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"\b(y|logits)\b"):
+        impl.concrete_log_prob(y, LOGITS, 1.0)
+    with pytest.raises(ValueError, match=r"\b(y|logits)\b"):
+        impl.concrete_log_prob(torch.full((2, 4), 0.25, dtype=torch.float64), LOGITS, 1.0)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("tau", NOT_NUMBERS)
+def test_concrete_log_prob_rejects_a_tau_that_is_not_a_real_number(impl, tau) -> None:
+    with pytest.raises(ValueError, match=r"\btau\b"):
+        impl.concrete_log_prob(simplex_points(), LOGITS, tau)

@@ -102,3 +102,14 @@ def test_contractive_penalty_on_device_matches_cpu(impl, device, make_generator)
     assert got.device.type == device.type
     assert_close(got, impl.contractive_penalty(x, w, b), kind="reduction",
                  what=f"contractive_penalty on {device} vs on cpu")
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("bad", ["x", "weight", "bias"])
+def test_contractive_penalty_rejects_nan_naming_the_argument(impl, bad):
+    """A NaN anywhere in x, weight or bias would give a NaN penalty without a word."""
+    args = {"x": torch.zeros(2, 3), "weight": torch.ones(4, 3), "bias": torch.zeros(4)}
+    args[bad].view(-1)[1] = float("nan")
+    with pytest.raises(ValueError, match=rf"\b{bad}\b"):
+        impl.contractive_penalty(**args)

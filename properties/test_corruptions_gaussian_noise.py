@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genspec import strategies as gst
+from genspec.bad_inputs import NOT_GENERATORS
 
 pytestmark = [pytest.mark.area("autoencoders"), pytest.mark.tier("law")]
 
@@ -88,3 +89,10 @@ def test_gaussian_noise_on_device_matches_cpu(impl, device, make_generator):
     on_device = impl.gaussian_noise(x.to(device), 0.5, generator=make_generator(4))
     assert on_device.device.type == device.type and on_device.dtype == x.dtype
     assert torch.equal(on_device.cpu(), on_cpu)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("generator", NOT_GENERATORS)
+def test_gaussian_noise_rejects_a_generator_that_is_not_a_torch_generator(impl, generator):
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        impl.gaussian_noise(torch.ones(3), 0.5, generator=generator)

@@ -59,3 +59,16 @@ def test_denoising_loss_is_small_only_for_the_clean_target(impl):
 def test_denoising_loss_rejects_mismatched_shapes(impl):
     with pytest.raises(ValueError, match="x_noisy"):
         impl.denoising_loss(lambda t: t, torch.zeros(2, 3), torch.zeros(2, 4))
+
+
+
+@pytest.mark.tier("validation")
+def test_denoising_loss_rejects_targets_outside_the_unit_interval_and_nan_logits(impl):
+    """The clean x is a Bernoulli target in [0, 1]; logits with NaN (a broken reconstruct) are an error
+    naming reconstruct, not a NaN loss."""
+    with pytest.raises(ValueError, match=r"\bx\b"):
+        impl.denoising_loss(lambda t: t, torch.tensor([[0.5, 1.5]]), torch.zeros(1, 2))
+    with pytest.raises(ValueError, match=r"\breconstruct\b"):
+        impl.denoising_loss(lambda t: t * float("nan"), torch.zeros(1, 2), torch.zeros(1, 2))
+    with pytest.raises(TypeError, match=r"\breconstruct\b"):
+        impl.denoising_loss(3, torch.zeros(1, 2), torch.zeros(1, 2))

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genspec import strategies as gst
+from genspec.bad_inputs import NOT_GENERATORS
 from genspec.oracles.layers import F64
 
 pytestmark = [pytest.mark.area("flows"), pytest.mark.tier("law")]
@@ -60,3 +61,19 @@ def test_dequantize_rejects_bad_arguments(impl):
     for bad in (torch.tensor([0, 256]), torch.tensor([-1, 3]), torch.tensor([0.5, 2.0])):
         with pytest.raises(ValueError, match=r"\bx\b"):
             impl.dequantize(bad)
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("generator", NOT_GENERATORS)
+def test_dequantize_rejects_a_generator_that_is_not_a_torch_generator(impl, generator):
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        impl.dequantize(torch.tensor([0, 3, 255]), generator=generator)
+
+
+@pytest.mark.tier("validation")
+def test_dequantize_rejects_a_dtype_that_is_not_a_floating_torch_dtype(impl):
+    with pytest.raises(TypeError, match=r"\bdtype\b"):
+        impl.dequantize(torch.tensor([0, 3, 255]), dtype="float32")
+    with pytest.raises(ValueError, match=r"\bdtype\b"):
+        impl.dequantize(torch.tensor([0, 3, 255]), dtype=torch.int64)

@@ -202,3 +202,27 @@ def test_reparameterize_rejects_a_0d_argument_naming_it(impl, bad):
     args[bad] = torch.zeros(())
     with pytest.raises(ValueError, match=rf"\b{bad}\b"):
         impl.reparameterize(**args)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("dtype", [torch.int64, torch.bool], ids=str)
+@pytest.mark.parametrize("bad", ["mu", "logvar", "eps"])
+def test_reparameterize_rejects_an_integer_or_bool_tensor_naming_it(impl, bad, dtype):
+    """A tensor of the right type with the wrong dtype is a ValueError (spec-api.md, Errors), as for
+    log_normal: the formulas need floating-point tensors."""
+    args = {"mu": torch.zeros(2, 3), "logvar": torch.zeros(2, 3), "eps": torch.ones(2, 3)}
+    args[bad] = args[bad].to(dtype)
+    with pytest.raises(ValueError, match=rf"\b{bad}\b"):
+        impl.reparameterize(**args)
+    if bad != "eps":
+        given = {"mu": torch.zeros(2, 3), "logvar": torch.zeros(2, 3), bad: args[bad]}
+        with pytest.raises(ValueError, match=rf"\b{bad}\b"):
+            impl.log_normal(torch.zeros(2, 3), **given)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("value", [[0.0, 0.0, 0.0], "0", None], ids=["list", "str", "None"])
+def test_log_normal_rejects_an_argument_that_is_not_a_tensor_with_a_type_error(impl, value):
+    """Not a tensor where a tensor is required: TypeError naming the argument (spec-api.md, Errors)."""
+    with pytest.raises(TypeError, match=r"\bx\b"):
+        impl.log_normal(value, torch.zeros(3), torch.zeros(3))

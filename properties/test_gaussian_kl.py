@@ -210,3 +210,16 @@ def test_kls_reject_shapes_that_do_not_fit(impl):
         impl.kl_normal(torch.zeros(3), torch.zeros(3), torch.zeros(3), torch.zeros(5))
     record(checked="mu vs logvar (2,3) vs (2,4); logvar_p (5,) vs (3,)")
 
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("position", range(4))
+def test_kls_reject_an_integer_tensor_naming_it(impl, position):
+    """An integer tensor where a floating one is needed is a ValueError naming it (spec-api.md, Errors)."""
+    names = ("mu_q", "logvar_q", "mu_p", "logvar_p")
+    args = [torch.zeros(2, 3) for _ in names]
+    args[position] = args[position].to(torch.int64)
+    with pytest.raises(ValueError, match=rf"\b{names[position]}\b"):
+        impl.kl_normal(*args)
+    if position < 2:
+        with pytest.raises(ValueError, match=rf"\b{names[position][:-2]}\b"):
+            impl.kl_normal_std(*args[:2])

@@ -15,6 +15,7 @@ the one-dimensional example used here); seed 000 "重参数化背后的梯度估
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -175,3 +176,26 @@ def test_estimators_reject_an_f_of_the_wrong_shape_naming_f(impl, estimator, ret
     mu, logvar, eps = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 3, dtype=F64), torch.ones(4, 2, 3, dtype=F64)
     with pytest.raises(ValueError, match=r"\bf\b"):
         getattr(impl, estimator)(f, mu, logvar, eps=eps)
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_estimators_reject_a_generator_or_an_f_of_the_wrong_type(impl, estimator):
+    """A generator that is not a ``torch.Generator`` and an ``f`` that is not callable: TypeError naming them."""
+    fn = getattr(impl, estimator)
+    mu, logvar = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 3, dtype=F64)
+    for generator in (3, "seed"):
+        with pytest.raises(TypeError, match=r"\bgenerator\b"):
+            fn(_f(torch.zeros(3, dtype=F64)), mu, logvar, num_samples=2, generator=generator)
+    with pytest.raises(TypeError, match=r"\bf\b"):
+        fn(3, mu, logvar, num_samples=2)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_estimators_reject_an_f_that_returns_nan_naming_f(impl, estimator):
+    """f's values enter every gradient term: a NaN value would make the estimate NaN without a word."""
+    mu, logvar, eps = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 3, dtype=F64), torch.ones(4, 2, 3, dtype=F64)
+    with pytest.raises(ValueError, match=r"\bf\b"):
+        getattr(impl, estimator)(lambda z: z.sum(-1) * math.nan, mu, logvar, eps=eps)

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genspec import strategies as gst
-from genspec.bad_inputs import bad_logits
+from genspec.bad_inputs import LOGITS, NOT_GENERATORS, bad_logits
 from genspec.checks import record
 from genspec.strategies import logits_cases
 
@@ -154,3 +154,22 @@ def test_sample_gumbel_rejects_a_negative_side(impl, shape) -> None:
 def test_gumbel_max_rejects_bad_logits(impl, logits) -> None:
     with pytest.raises(ValueError, match="logits"):
         impl.gumbel_max(logits, generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("generator", NOT_GENERATORS)
+def test_samplers_reject_a_generator_that_is_not_a_torch_generator(impl, generator) -> None:
+    """A ``generator`` that is neither a ``torch.Generator`` nor None is a TypeError naming it (not an
+    AttributeError from inside torch)."""
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        impl.sample_gumbel((2, 3), generator=generator)
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        impl.gumbel_max(LOGITS, generator=generator)
+
+
+@pytest.mark.tier("validation")
+def test_sample_gumbel_rejects_a_dtype_that_is_not_a_floating_torch_dtype(impl) -> None:
+    with pytest.raises(TypeError, match=r"\bdtype\b"):
+        impl.sample_gumbel((2, 3), dtype="float32")
+    with pytest.raises(ValueError, match=r"\bdtype\b"):
+        impl.sample_gumbel((2, 3), dtype=torch.int64)

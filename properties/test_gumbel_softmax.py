@@ -21,7 +21,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from genspec import strategies as gst
-from genspec.bad_inputs import bad_logits
+from genspec.bad_inputs import LOGITS, NOT_GENERATORS, bad_logits
 from genspec.checks import assert_close, record
 from genspec.oracles.categorical import gumbel_noise, one_hot64, softmax64, winner64
 from genspec.strategies import log_uniform, logits_cases
@@ -351,3 +351,18 @@ def test_rows_of_a_batch_get_their_own_noise(impl, generator) -> None:
 def test_gumbel_softmax_rejects_bad_logits(impl, logits) -> None:
     with pytest.raises(ValueError, match="logits"):
         impl.gumbel_softmax(logits, 1.0, generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("generator", NOT_GENERATORS)
+def test_gumbel_softmax_rejects_a_generator_that_is_not_a_torch_generator(impl, generator) -> None:
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        impl.gumbel_softmax(LOGITS, 0.5, generator=generator)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("hard", ["yes", None, 1], ids=repr)
+def test_gumbel_softmax_rejects_a_hard_that_is_not_a_bool(impl, hard) -> None:
+    """``hard`` is a flag: a truthy string or number would silently switch to one-hot samples."""
+    with pytest.raises(ValueError, match=r"\bhard\b"):
+        impl.gumbel_softmax(LOGITS, 0.5, hard=hard, generator=torch.Generator().manual_seed(0))

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genspec import strategies as gst
-from genspec.bad_inputs import BAD_TAUS, LOGITS, bad_tensor_taus
+from genspec.bad_inputs import BAD_TAUS, LOGITS, NOT_NUMBERS, bad_tensor_taus
 from genspec.checks import assert_close
 from genspec.oracles.categorical import (
     gumbel_noise,
@@ -113,3 +113,26 @@ def test_gumbel_softmax_rejects_a_tau_that_does_not_broadcast_to_batch_by_one(im
     with pytest.raises(ValueError, match="tau"):
         impl.gumbel_softmax(LOGITS, torch.full(shape, 0.5, dtype=torch.float64),
                             generator=torch.Generator().manual_seed(0))
+
+
+SQUARE = torch.tensor([[0.5, -1.0, 2.0], [0.0, 0.0, 0.0], [1.0, 3.0, -2.0]], dtype=torch.float64)
+"""Logits with B == K == 3: a tau of shape (B,) is also (K,), and broadcasts as one per class."""
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("shape", [(3,), (1, 3), (3, 3)], ids=["(B,) = (K,)", "(1, K)", "(B, K)"])
+def test_gumbel_softmax_rejects_a_tau_per_class(impl, shape) -> None:
+    """The one rule for a tensor tau, shared with ``concrete_log_prob``: 0-d, or a last dimension of 1
+    broadcasting to ``(*batch, 1)``. Each of these broadcasts against logits ``(B, K)`` with B == K and
+    would divide each class by its own temperature: an error naming tau, not a silent per-class tau."""
+    with pytest.raises(ValueError, match=r"\btau\b"):
+        impl.gumbel_softmax(SQUARE, torch.full(shape, 0.5, dtype=torch.float64),
+                            generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("tau", NOT_NUMBERS)
+def test_gumbel_softmax_rejects_a_tau_that_is_not_a_real_number(impl, tau) -> None:
+    """A string, None, a bool, an int beyond the float range or a complex number: ValueError naming tau."""
+    with pytest.raises(ValueError, match=r"\btau\b"):
+        impl.gumbel_softmax(LOGITS, tau, generator=torch.Generator().manual_seed(0))

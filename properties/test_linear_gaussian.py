@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from torch.distributions import MultivariateNormal, Normal, kl_divergence
 
 from genspec import strategies as gst
+from genspec.bad_inputs import NOT_GENERATORS, NOT_NUMBERS
 from genspec.checks import assert_close
 
 pytestmark = [pytest.mark.area("gaussian"), pytest.mark.tier("law")]
@@ -316,3 +317,28 @@ def test_linear_gaussian_methods_reject_non_finite_latents_naming_them(impl, bad
             model.elbo(x, latent, torch.zeros(2, 2, dtype=F64))
         else:
             model.elbo(x, torch.zeros(2, 2, dtype=F64), latent)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("noise_var", NOT_NUMBERS + [pytest.param(1e-60, id="rounds-to-0-in-float32")])
+def test_linear_gaussian_rejects_a_noise_var_that_is_not_a_positive_number(impl, noise_var):
+    """``LinearGaussian(W, b, True)`` would be a model with noise variance 1; a string, None, an int beyond
+    the float range, a complex number, or a variance that rounds to 0 in W's dtype: ValueError naming it."""
+    with pytest.raises(ValueError, match=r"\bnoise_var\b"):
+        impl.LinearGaussian(torch.ones(3, 2), torch.zeros(3), noise_var)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("generator", NOT_GENERATORS)
+def test_linear_gaussian_sample_rejects_a_generator_that_is_not_a_torch_generator(impl, generator):
+    model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 0.5)
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        model.sample(2, generator=generator)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("n", ["3", 2.5, True, None, 2**64], ids=repr)
+def test_linear_gaussian_sample_rejects_a_count_that_is_not_an_integer(impl, n):
+    model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 0.5)
+    with pytest.raises(ValueError, match=r"\bn\b"):
+        model.sample(n, generator=torch.Generator().manual_seed(0))

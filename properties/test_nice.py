@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from torch.distributions import Normal
 
 from genspec import strategies as gst
+from genspec.bad_inputs import NOT_GENERATORS, NOT_NUMBERS
 from genspec.oracles.densities import prior_log_prob64
 from genspec.checks import assert_close, record
 from genspec.tolerances import tolerance
@@ -304,3 +305,30 @@ def test_the_paper_mnist_model_once(impl, generator):
     assert_close(logdet, stored.sum().expand(3), kind="logdet",
                  what="784-D: forward logdet = sum(log_scale) (random log_scale)")
     assert_close(inv_logdet, -logdet.to(F64), kind="logdet", what="784-D: inverse logdet = -forward logdet")
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("generator", NOT_GENERATORS)
+def test_sample_rejects_a_generator_that_is_not_a_torch_generator(impl, generator):
+    model = small_nice(impl, 6, "gaussian", torch.Generator().manual_seed(0))
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        model.sample(3, generator=generator)
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("temperature", NOT_NUMBERS)
+def test_sample_rejects_a_temperature_that_is_not_a_real_number(impl, temperature):
+    """``float("0.8")`` would quietly accept a string; an int beyond the float range would overflow."""
+    model = small_nice(impl, 6, "logistic", torch.Generator().manual_seed(0))
+    with pytest.raises(ValueError, match=r"\btemperature\b"):
+        model.sample(3, temperature=temperature, generator=torch.Generator().manual_seed(1))
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_log_prob_rejects_an_infinite_input(impl, value):
+    """An infinite coordinate meets the coupling nets as ``inf - inf``: ValueError naming x, not a NaN."""
+    x = torch.zeros(2, 6, dtype=F64)
+    x[1, 3] = value
+    with pytest.raises(ValueError, match=r"\bx\b"):
+        small_nice(impl, 6, "logistic", torch.Generator().manual_seed(0)).log_prob(x)

@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genspec import strategies as gst
+from genspec.bad_inputs import NOT_GENERATORS
 from genspec.checks import assert_close, record
 from genspec.oracles.jacobian import jacobian
 from genspec.oracles.layers import F64
@@ -155,3 +156,11 @@ def test_permutation_rejects_bad_input(impl):
     layer = impl.ReversePermutation(6)
     with pytest.raises(ValueError, match=r"\bx\b|\bpermutation\b"):
         layer(torch.zeros(2, 5))
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("generator", NOT_GENERATORS)
+def test_random_permutation_rejects_a_generator_that_is_not_a_torch_generator(impl, generator):
+    with pytest.raises(TypeError, match=r"\bgenerator\b"):
+        impl.RandomPermutation(5, generator=generator)

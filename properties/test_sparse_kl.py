@@ -142,3 +142,24 @@ def test_sparse_kl_on_device_matches_cpu(impl, device):
         on_device = fn(*(a.to(device) if isinstance(a, torch.Tensor) else a for a in arg))
         assert on_device.device.type == device.type
         assert_close(on_device, on_cpu, kind="reduction", what=f"sparse KL on {device} vs on cpu")
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("bad", [math.nan, -0.1, 1.5], ids=repr)
+def test_sparse_kl_penalty_blames_h_for_a_bad_activation(impl, bad):
+    """h's batch mean becomes rho_hat, but the argument the user passed is h: the error names h."""
+    h = torch.full((2, 3), 0.5, dtype=torch.float64)
+    h[1, 2] = bad
+    with pytest.raises(ValueError, match=r"\bh\b"):
+        impl.sparse_kl_penalty(h, 0.05)
+
+
+@pytest.mark.tier("validation")
+def test_sparse_kl_rejects_shapes_that_do_not_fit_naming_them(impl):
+    """A tensor rho must broadcast to rho_hat's shape: ValueError naming rho, not a RuntimeError."""
+    with pytest.raises(ValueError, match=r"\brho\b"):
+        impl.sparse_kl(torch.full((4,), 0.05, dtype=torch.float64), torch.full((2, 3), 0.5, dtype=torch.float64))
+    with pytest.raises(ValueError, match=r"\brho\b"):
+        impl.sparse_kl_penalty(torch.full((2, 3), 0.5, dtype=torch.float64),
+                               torch.full((2,), 0.05, dtype=torch.float64))

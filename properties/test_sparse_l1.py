@@ -41,3 +41,14 @@ def test_l1_activity_penalty_with_the_seed_coefficient(impl):
 def test_l1_activity_penalty_rejects_bad_weight(impl, weight):
     with pytest.raises(ValueError, match="weight"):
         impl.l1_activity_penalty(torch.ones(2, 3), weight)
+
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")], ids=repr)
+def test_l1_activity_penalty_rejects_a_non_finite_activation(impl, bad):
+    """A NaN activation, or an infinite one (``0 · inf = NaN`` at weight 0): ValueError naming h."""
+    h = torch.ones(2, 3)
+    h[0, 1] = bad
+    with pytest.raises(ValueError, match=r"\bh\b"):
+        impl.l1_activity_penalty(h, 1e-4)

@@ -19,28 +19,10 @@ References:
 from __future__ import annotations
 
 import math
-import numbers
-import operator
+
+from genspec.reference.validation import integer, non_negative_number, positive_number
 
 __all__ = ["anneal_tau"]
-
-
-def _index(value: object, name: str) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    try:
-        return operator.index(value)  # int, numpy integers, 0-d integer tensors
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {type(value).__name__} {value!r}") from None
-
-
-def _positive(value: float, name: str, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number, got {type(value).__name__} {value!r}")
-    ok = math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
-    if not ok:
-        raise ValueError(f"{name}={value!r} must be finite and {'>= 0' if allow_zero else '> 0'}")
-    return float(value)
 
 
 def anneal_tau(
@@ -63,14 +45,15 @@ def anneal_tau(
     Returns:
         A Python float.
     """
-    step = _index(step, "step")
-    every = _index(every, "every")
-    if step < 0:
-        raise ValueError(f"step={step} must be >= 0")
-    if every < 1:
-        raise ValueError(f"every={every} must be >= 1")
-    tau0 = _positive(tau0, "tau0")
-    rate = _positive(rate, "rate", allow_zero=True)
-    tau_min = _positive(tau_min, "tau_min")
+    step = integer("step", step, minimum=0, maximum=None, index=True)
+    every = integer("every", every, minimum=1, maximum=None, index=True)
+    tau0 = positive_number("tau0", tau0)
+    rate = non_negative_number("rate", rate)
+    tau_min = positive_number("tau_min", tau_min)
     held_step = every * (step // every)
-    return max(tau_min, tau0 * math.exp(-rate * held_step))
+    try:
+        decay = math.exp(-rate * held_step)
+    except OverflowError:  # a step beyond the float range (a Python int is unbounded): rate * step by logs
+        log_product = math.log(rate) + math.log(held_step) if rate > 0 else -math.inf
+        decay = 0.0 if log_product > 700 else math.exp(-math.exp(log_product))
+    return max(tau_min, tau0 * decay)

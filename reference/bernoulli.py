@@ -30,7 +30,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from genspec.reference.gaussian import _check_event, _check_tensor
+from genspec.reference.validation import (
+    broadcast_shape, check_event, check_event_sizes, check_finite, check_floating, check_interval,
+)
 
 __all__ = ["bernoulli_log_prob"]
 
@@ -52,19 +54,11 @@ def bernoulli_log_prob(x: Tensor, logits: Tensor) -> Tensor:
     Returns:
         ``(*batch,)`` log-likelihoods (<= 0), in the dtype of the inputs.
     """
-    _check_tensor("x", x)
-    _check_tensor("logits", logits)
-    _check_event("x", x)
-    _check_event("logits", logits)
-    if not bool(torch.isfinite(logits).all()):
-        raise ValueError("logits contains NaN or ±inf; bernoulli_log_prob needs finite logits")
-    if bool(torch.isnan(x).any()) or bool(((x < 0) | (x > 1)).any()):
-        raise ValueError(f"x must lie in [0, 1], got values in [{float(x.min())}, {float(x.max())}]")
-    try:
-        torch.broadcast_shapes(x.shape, logits.shape)
-    except RuntimeError:
-        raise ValueError(f"shapes do not fit: x.shape={tuple(x.shape)} and logits.shape="
-                         f"{tuple(logits.shape)} do not broadcast together") from None
-    if x.shape[-1] != logits.shape[-1]:
-        raise ValueError(f"event dimensions differ: x has {x.shape[-1]} pixels, logits {logits.shape[-1]}")
+    for name, value in (("x", x), ("logits", logits)):
+        check_floating(name, value)
+        check_event(name, value)
+    check_finite("logits", logits)
+    check_interval("x", x, 0.0, 1.0)
+    broadcast_shape(x=x, logits=logits)
+    check_event_sizes(x=x, logits=logits)
     return -(x * _softplus(-logits) + (1 - x) * _softplus(logits)).sum(dim=-1)

@@ -27,6 +27,8 @@ import math
 
 import torch
 
+from genspec.reference.validation import check_floating, check_no_nan, expected, integer, real_number
+
 __all__ = ["bits_per_dim"]
 
 
@@ -45,20 +47,21 @@ def bits_per_dim(log_likelihood: torch.Tensor | float, num_dims: int, *, n_bins:
         ValueError: for a ``log_likelihood`` with a NaN entry (it would give NaN bits silently); a
         -inf log-likelihood (a zero density) gives +inf bits.
     """
-    _check_arguments(log_likelihood, num_dims, n_bins)
+    log_likelihood = check_arguments(log_likelihood, num_dims, n_bins)
     return (num_dims * math.log(n_bins) - log_likelihood) / (num_dims * math.log(2.0))
 
 
-def _check_arguments(log_likelihood: torch.Tensor | float, num_dims: int, n_bins: int) -> None:
-    """``ValueError`` naming the argument: ``num_dims`` >= 1, ``n_bins`` >= 2, no NaN log-likelihood."""
-    if isinstance(num_dims, bool) or not isinstance(num_dims, int) or num_dims < 1:
-        raise ValueError(f"num_dims={num_dims!r} must be a positive integer")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 2:
-        raise ValueError(f"n_bins={n_bins!r} must be an integer >= 2")
+def check_arguments(log_likelihood: torch.Tensor | float, num_dims: int, n_bins: int) -> torch.Tensor | float:
+    """``ValueError`` naming the argument unless ``num_dims`` >= 1 and ``n_bins`` >= 2 are integers and
+    ``log_likelihood`` is a real number or a floating tensor without NaN; returns the log-likelihood
+    (a number as a float). A building block (catalogue entries reuse it), not part of the contract."""
+    integer("num_dims", num_dims, minimum=1)
+    integer("n_bins", n_bins, minimum=2)
     if isinstance(log_likelihood, torch.Tensor):
-        nan = torch.isnan(log_likelihood)
-        if bool(nan.any()):
-            raise ValueError(f"log_likelihood has {int(nan.sum())} NaN entries of {nan.numel()}, but "
-                             "should hold log densities in nats: a NaN has no code length")
-    elif math.isnan(log_likelihood):
-        raise ValueError(f"log_likelihood={log_likelihood!r}, but should be a log density in nats")
+        check_floating("log_likelihood", log_likelihood)
+        check_no_nan("log_likelihood", log_likelihood)
+        return log_likelihood
+    number = real_number("log_likelihood", log_likelihood, or_tensor=True)
+    if math.isnan(number):
+        raise ValueError(expected("log_likelihood", log_likelihood, "be a log density in nats, not NaN"))
+    return number

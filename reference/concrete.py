@@ -44,46 +44,52 @@ import math
 import torch
 from torch import Tensor
 
-from genspec.reference.gumbel import _check_logits, _check_tau
+from genspec.reference.validation import (
+    broadcast_shape, check_event_sizes, check_floating, check_logits, check_no_nan, check_tau, check_tau_shape,
+    expected,
+)
 
 __all__ = ["concrete_log_prob"]
 
 
-def _concrete_inputs(
+def concrete_inputs(
     y: Tensor, logits: Tensor, tau: float | Tensor
 ) -> tuple[Tensor, Tensor, float | Tensor, float | Tensor]:
-    """Validate; return ``(y, logits, tau, log tau)`` broadcast together in the promoted dtype."""
-    _check_logits(logits, allow_neg_inf=False)
-    _check_tau(tau)
-    if not isinstance(y, Tensor) or not y.is_floating_point():
-        raise ValueError(f"y must be a floating torch.Tensor, got {type(y).__name__}")
-    if y.dim() == 0 or y.shape[-1] != logits.shape[-1]:
-        raise ValueError(f"y.shape={tuple(y.shape)} must end in K={logits.shape[-1]} like logits")
-    if bool(torch.isnan(y).any()):
-        raise ValueError("y contains NaN")
+    """Validate; return ``(y, logits, tau, log tau)`` broadcast together in the promoted dtype.
+
+    A building block (of ``concrete_log_prob`` and of catalogue entries), not part of the contract:
+    logits finite, tau positive and finite (a tensor tau 0-d or broadcastable to ``(*batch, 1)``, the
+    rule of ``gumbel_softmax``), y a floating tensor without NaN whose shape broadcasts with the
+    logits' and whose last dimension is K.
+    """
+    check_logits(logits, allow_neg_inf=False)
+    check_tau(tau)
+    check_floating("y", y)
+    if y.dim() == 0:
+        raise ValueError(expected("y", y, f"have shape (*batch, K) with K={logits.shape[-1]} like logits", "shape ()"))
+    check_event_sizes(logits=logits, y=y)
+    check_no_nan("y", y)
+    shape = broadcast_shape(logits=logits, y=y)
+    check_tau_shape(tau, shape)
     dtype = torch.promote_types(y.dtype, logits.dtype)
     y, logits = torch.broadcast_tensors(y.to(dtype), logits.to(dtype))
     if isinstance(tau, Tensor):
         tau = tau.to(device=y.device, dtype=dtype)
-        if tau.dim() > 0:
-            if tau.shape[-1] != 1:
-                raise ValueError(f"tau.shape={tuple(tau.shape)} must be scalar or (*batch, 1)")
-            log_tau = torch.log(tau).squeeze(-1)
-        else:
-            log_tau = torch.log(tau)
+        log_tau = torch.log(tau).squeeze(-1) if tau.dim() > 0 else torch.log(tau)
     else:
         tau = float(tau)
         log_tau = math.log(tau)
     return y, logits, tau, log_tau
 
 
-def _log_density_terms(
+def log_density_terms(
     y: Tensor, logits: Tensor, tau: float | Tensor
 ) -> tuple[Tensor, int, float | Tensor, Tensor, Tensor]:
     """``(inside, K, log tau, sum_k (a_k - log y_k), logsumexp(a))`` with the shifted
     ``a = (logits - max logits) - tau (log y - min log y)`` (module docstring); ``inside`` is False off
-    the support and where an entry of ``a`` overflows (the density underflows: log density -inf)."""
-    y, logits, tau, log_tau = _concrete_inputs(y, logits, tau)
+    the support and where an entry of ``a`` overflows (the density underflows: log density -inf). A
+    building block, not part of the contract."""
+    y, logits, tau, log_tau = concrete_inputs(y, logits, tau)
     inside = (y > 0).all(dim=-1)  # (*batch)
     log_y = torch.log(torch.where(y > 0, y, 1.0))  # a safe placeholder off the support
     gap = log_y - log_y.detach().amin(dim=-1, keepdim=True)  # >= 0, 0 at the smallest entries
@@ -101,12 +107,13 @@ def concrete_log_prob(y: Tensor, logits: Tensor, tau: float | Tensor) -> Tensor:
     Args:
         y: ``(*batch, K)``, a point of the open simplex.
         logits: ``(*batch, K)`` (broadcastable against ``y``), finite.
-        tau: the temperature: a positive finite number or a tensor broadcastable to ``(*batch, 1)``.
+        tau: the temperature: a positive finite number, or a floating tensor of them that is 0-d or
+            has a last dimension of 1 and broadcasts to ``(*batch, 1)`` (the rule of ``gumbel_softmax``).
 
     Returns:
         ``(*batch)`` log densities in the promoted dtype of ``y`` and ``logits``; -inf where an
         entry of ``y`` is ``<= 0``.
     """
-    inside, k, log_tau, terms, normaliser = _log_density_terms(y, logits, tau)
+    inside, k, log_tau, terms, normaliser = log_density_terms(y, logits, tau)
     log_p = math.lgamma(k) + (k - 1) * log_tau + terms - k * normaliser
     return torch.where(inside, log_p, -torch.inf)

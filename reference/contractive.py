@@ -30,6 +30,8 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
+from genspec.reference.validation import check_event, check_finite, check_floating, expected
+
 __all__ = ["contractive_penalty"]
 
 
@@ -37,24 +39,27 @@ def contractive_penalty(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tenso
     """``‖∂ sigmoid(x @ weight.T + bias) / ∂x‖_F²`` per example, in closed form.
 
     Args:
-        x: inputs ``(*batch, D)``.
-        weight: encoder weight ``(H, D)``.
-        bias: encoder bias ``(H,)``.
+        x: inputs ``(*batch, D)``; finite.
+        weight: encoder weight ``(H, D)``; finite.
+        bias: encoder bias ``(H,)``; finite.
 
     Returns:
         ``(*batch,)``; differentiable in x, weight and bias.
     """
-    if not isinstance(x, torch.Tensor) or x.dim() < 1:
-        raise ValueError("x must be a tensor (*batch, D) with at least one dimension")
-    if not isinstance(weight, torch.Tensor) or weight.dim() != 2:
-        raise ValueError(f"weight must be a 2-d tensor (H, D) like nn.Linear.weight, got "
-                         f"shape {tuple(getattr(weight, 'shape', ()))}")
+    for name, value in (("x", x), ("weight", weight), ("bias", bias)):
+        check_floating(name, value)
+    check_event("x", x)
+    if weight.dim() != 2:
+        raise ValueError(expected("weight", weight, "be a 2-d tensor (H, D) like nn.Linear.weight",
+                                  f"shape {tuple(weight.shape)}"))
     if weight.shape[1] != x.shape[-1]:
-        raise ValueError(f"x has D={x.shape[-1]} features but weight of shape {tuple(weight.shape)} "
-                         f"expects {weight.shape[1]}")
-    if not isinstance(bias, torch.Tensor) or tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(f"bias must have shape ({weight.shape[0]},) to match weight, got "
-                         f"{tuple(getattr(bias, 'shape', ()))}")
+        raise ValueError(expected("weight", weight, f"have D={x.shape[-1]} columns, the features of x",
+                                  f"shape {tuple(weight.shape)}"))
+    if tuple(bias.shape) != (weight.shape[0],):
+        raise ValueError(expected("bias", bias, f"have shape ({weight.shape[0]},) to match weight",
+                                  f"shape {tuple(bias.shape)}"))
+    for name, value in (("x", x), ("weight", weight), ("bias", bias)):
+        check_finite(name, value)
     dtype = torch.promote_types(torch.promote_types(x.dtype, weight.dtype), bias.dtype)
     x, weight, bias = x.to(torch.float64), weight.to(torch.float64), bias.to(torch.float64)
     z = F.linear(x, weight, bias)                      # (*batch, H)

@@ -31,16 +31,17 @@ References:
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-from genspec.reference._arguments import real_number
+from genspec.reference.validation import (
+    check_event, check_floating, check_generator, check_tensor, expected, non_negative_number, number_in, real_number,
+)
 
 __all__ = ["gaussian_noise", "masking_noise"]
 
 
 def _noise_device(x: torch.Tensor, generator: torch.Generator | None) -> torch.device:
+    check_generator(generator)
     return generator.device if generator is not None else x.device
 
 
@@ -55,11 +56,10 @@ def masking_noise(x: torch.Tensor, fraction: float, *, generator: torch.Generato
     Returns:
         ``(*batch, D)``, a new tensor; unmasked coordinates equal ``x`` exactly.
     """
-    f = real_number("fraction", fraction)
-    if not 0.0 <= f <= 1.0:  # also rejects NaN
-        raise ValueError(f"fraction={fraction!r} must lie in [0, 1]")
-    if not isinstance(x, torch.Tensor) or x.dim() < 1:
-        raise ValueError("x must be a tensor (*batch, D) with at least one dimension")
+    f = number_in("fraction", fraction, 0.0, 1.0)
+    check_tensor("x", x)
+    check_event("x", x)
+    check_generator(generator)
     k = round(f * x.shape[-1])
     if k == 0:
         return x.clone()
@@ -87,19 +87,16 @@ def gaussian_noise(
     Returns:
         ``(*S)``, the dtype and device of ``x``.
     """
-    s = real_number("std", std)
-    if not (math.isfinite(s) and s >= 0):
-        raise ValueError(f"std={std!r} must be a non-negative finite number")
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise ValueError("x must be a floating-point tensor")
+    s = non_negative_number("std", std)
+    check_floating("x", x)
     if clip is not None:
         try:
             lo_end, hi_end = clip
         except (TypeError, ValueError):
-            raise ValueError(f"clip={clip!r} must be None or a pair (lo, hi) of numbers") from None
+            raise ValueError(expected("clip", clip, "be None or a pair (lo, hi) of real numbers")) from None
         lo, hi = real_number("clip[0]", lo_end), real_number("clip[1]", hi_end)
         if not lo <= hi:  # also rejects NaN
-            raise ValueError(f"clip={clip!r}: need lo <= hi")
+            raise ValueError(expected("clip", clip, "be an interval (lo, hi) with lo <= hi"))
     eps = torch.randn(x.shape, generator=generator, dtype=x.dtype, device=_noise_device(x, generator))
     out = x + s * eps.to(x.device)
     return out if clip is None else out.clamp(lo, hi)

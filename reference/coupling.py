@@ -26,6 +26,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from genspec.reference.validation import check_callable, check_floating, check_tensor, expected
+
 __all__ = ["AdditiveCoupling"]
 
 
@@ -42,16 +44,14 @@ class AdditiveCoupling(nn.Module):
 
     def __init__(self, mask: torch.Tensor, net: nn.Module | Callable[[torch.Tensor], torch.Tensor]) -> None:
         super().__init__()
-        if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool or mask.dim() != 1:
-            raise ValueError(f"mask must be a 1-d bool tensor, got {mask!r}")
+        check_tensor("mask", mask)
+        if mask.dtype != torch.bool or mask.dim() != 1:
+            raise ValueError(expected("mask", mask, "be a 1-d bool tensor"))
         n_cond = int(mask.sum())
         if n_cond == 0 or n_cond == mask.numel():
-            raise ValueError(
-                f"mask selects {n_cond} of {mask.numel()} coordinates to pass through; both sides of the "
-                "partition must be non-empty"
-            )
-        if not callable(net):
-            raise ValueError(f"net must be callable, got {type(net).__name__}")
+            raise ValueError(expected("mask", mask, "select a non-empty part on both sides of the partition",
+                                      f"{n_cond} of {mask.numel()} coordinates passing through"))
+        check_callable("net", net)
         self.register_buffer("mask", mask.clone())
         self.net = net
 
@@ -61,22 +61,22 @@ class AdditiveCoupling(nn.Module):
         return self.mask.numel()
 
     def _split(self, x: torch.Tensor, name: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        check_floating(name, x)
         if x.dim() < 1 or x.shape[-1] != self.dim:
-            raise ValueError(
-                f"{name} has shape {tuple(x.shape)}: its last dimension must equal the mask's length {self.dim}"
-            )
+            raise ValueError(expected(name, x, f"have shape (*batch, D) with D={self.dim}, the mask's length",
+                                      f"shape {tuple(x.shape)}"))
         cond_index = torch.nonzero(self.mask).squeeze(-1)
         shift_index = torch.nonzero(~self.mask).squeeze(-1)
         return x.index_select(-1, cond_index), x.index_select(-1, shift_index), cond_index, shift_index
 
     def _shift(self, x1: torch.Tensor, n_shift: int) -> torch.Tensor:
         shift = self.net(x1)
-        if not isinstance(shift, torch.Tensor) or shift.shape != (*x1.shape[:-1], n_shift):
-            got = tuple(shift.shape) if isinstance(shift, torch.Tensor) else type(shift).__name__
-            raise ValueError(
-                f"net maps an input of shape {tuple(x1.shape)} to {got}; expected shape "
-                f"{(*x1.shape[:-1], n_shift)} (the number of False entries of mask in the last dimension)"
-            )
+        if not isinstance(shift, torch.Tensor):
+            raise TypeError(expected("net", self.net, "return a torch.Tensor", f"a {type(shift).__name__}"))
+        if shift.shape != (*x1.shape[:-1], n_shift):
+            raise ValueError(expected("net", self.net, f"map an input of shape {tuple(x1.shape)} to shape "
+                                      f"{(*x1.shape[:-1], n_shift)} (the False entries of mask)",
+                                      f"shape {tuple(shift.shape)}"))
         return shift
 
     def _merge(self, x1: torch.Tensor, x2: torch.Tensor, cond_index: torch.Tensor, shift_index: torch.Tensor) -> torch.Tensor:

@@ -28,6 +28,10 @@ from typing import Callable
 import torch
 from torch.nn import functional as F
 
+from genspec.reference.validation import (
+    check_callable, check_event, check_finite, check_floating, check_interval, expected, first_index,
+)
+
 __all__ = ["denoising_loss"]
 
 
@@ -39,20 +43,29 @@ def denoising_loss(
     Args:
         reconstruct: maps ``(*batch, D)`` inputs to ``(*batch, D)`` Bernoulli logits.
         x: the clean inputs ``(*batch, D)`` in [0, 1] (the targets).
-        x_noisy: their corrupted version ``(*batch, D)`` (what the model sees).
+        x_noisy: their corrupted version ``(*batch, D)`` (what the model sees); finite.
 
     Returns:
         ``(*batch,)``: the mean over the last dimension.
     """
-    if not isinstance(x, torch.Tensor) or x.dim() < 1:
-        raise ValueError("x must be a tensor (*batch, D) with at least one dimension")
-    if not isinstance(x_noisy, torch.Tensor) or x_noisy.shape != x.shape:
-        raise ValueError(f"x_noisy must have the shape of x {tuple(x.shape)}, got "
-                         f"{tuple(getattr(x_noisy, 'shape', ()))}")
+    check_callable("reconstruct", reconstruct)
+    check_floating("x", x)
+    check_event("x", x)
+    check_interval("x", x, 0.0, 1.0)
+    check_floating("x_noisy", x_noisy)
+    if x_noisy.shape != x.shape:
+        raise ValueError(expected("x_noisy", x_noisy, f"have the shape of x {tuple(x.shape)}",
+                                  f"shape {tuple(x_noisy.shape)}"))
+    check_finite("x_noisy", x_noisy)
     logits = reconstruct(x_noisy)
-    if not isinstance(logits, torch.Tensor) or logits.shape != x.shape:
-        raise ValueError(f"reconstruct must return logits of the shape of x {tuple(x.shape)}, got "
-                         f"{tuple(getattr(logits, 'shape', ()))}")
+    if not isinstance(logits, torch.Tensor):
+        raise TypeError(expected("reconstruct", reconstruct, "return a tensor of logits", f"a {type(logits).__name__}"))
+    if logits.shape != x.shape:
+        raise ValueError(expected("reconstruct", reconstruct, f"return logits of the shape of x {tuple(x.shape)}",
+                                  f"shape {tuple(logits.shape)}"))
+    if not bool(torch.isfinite(logits).all()):
+        raise ValueError(expected("reconstruct", reconstruct, "return finite logits",
+                                  f"{float(logits[first_index(~torch.isfinite(logits))])}"))
     dtype = torch.promote_types(logits.dtype, x.dtype)
     bce = F.binary_cross_entropy_with_logits(logits.to(torch.float64), x.to(torch.float64), reduction="none")
     return (bce / x.shape[-1]).sum(-1).to(dtype)  # the mean, never through an overflowing sum

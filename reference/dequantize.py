@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import torch
 
+from genspec.reference.validation import check_dtype, check_generator, check_tensor, expected, first_index, integer
+
 __all__ = ["dequantize"]
 
 
@@ -37,13 +39,20 @@ def dequantize(x: torch.Tensor, *, n_bins: int = 256, generator: torch.Generator
     Returns:
         ``(*S)`` values in ``[0, 1)`` with ``floor(n_bins * y) == x``.
     """
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 2:
-        raise ValueError(f"n_bins={n_bins!r} must be an integer >= 2")
-    if not isinstance(x, torch.Tensor) or x.dtype == torch.bool or x.is_complex():
-        raise ValueError(f"x must be a real tensor of integer levels, got {x!r}")
+    n_bins = integer("n_bins", n_bins, minimum=2)
+    check_tensor("x", x)
+    if x.dtype == torch.bool or x.is_complex():
+        raise ValueError(expected("x", x, "hold integer levels (an integer or a real floating tensor)",
+                                  f"dtype {x.dtype}"))
+    check_generator(generator)
+    dtype = check_dtype("dtype", dtype)
     out_dtype = x.dtype if x.dtype.is_floating_point else (dtype or torch.get_default_dtype())
-    if x.numel() and (bool((x < 0).any()) or bool((x > n_bins - 1).any()) or bool((x != torch.floor(x)).any())):
-        raise ValueError(f"x must hold whole numbers in [0, {n_bins - 1}] (n_bins={n_bins})")
+    if x.numel():
+        bad = (x < 0) | (x > n_bins - 1) | (x != torch.floor(x))
+        if bool(bad.any()):
+            first = first_index(bad)
+            raise ValueError(expected("x", x, f"hold whole numbers in [0, {n_bins - 1}] (n_bins={n_bins})",
+                                      f"{x[first].item()} at index {first}"))
     gen_device = generator.device if generator is not None else x.device
     u = torch.rand(x.shape, generator=generator, dtype=out_dtype, device=gen_device).to(x.device)
     k = x.to(out_dtype)

@@ -48,6 +48,8 @@ import math
 import torch
 from torch import Tensor
 
+from genspec.reference.validation import broadcast_shape, check_event, check_event_sizes, check_finite, check_floating
+
 __all__ = ["reparameterize", "log_normal", "kl_normal_std", "kl_normal"]
 
 _LOG_2PI = math.log(2.0 * math.pi)
@@ -56,65 +58,20 @@ _LOG_MAX = math.log(torch.finfo(_WIDE).max)
 """709.78: exp overflows float64 above it."""
 
 
-def _check_tensor(name: str, value: object) -> Tensor:
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    if not value.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
-    return value
-
-
-def _check_no_nan(name: str, value: Tensor) -> None:
-    if bool(torch.isnan(value).any()):
-        raise ValueError(f"{name} contains NaN (at {int(torch.isnan(value).sum())} of {value.numel()} "
-                         f"entries); it must be a number")
-
-
-def _check_finite(name: str, value: Tensor) -> None:
-    """ValueError naming ``name`` if ``value`` holds NaN or ±inf (one reduction in the common case)."""
-    if bool(torch.isfinite(value).all()):
-        return
-    _check_no_nan(name, value)
-    count = int(torch.isinf(value).sum())
-    raise ValueError(f"{name} contains ±inf (at {count} of {value.numel()} entries); it must be finite")
-
-
-def _check_event(name: str, value: Tensor) -> None:
-    if value.dim() < 1:
-        raise ValueError(f"{name} has shape (), but needs an event dimension: shape (*batch, K)")
-
-
-def _broadcast_shape(**named: Tensor) -> torch.Size:
-    """The broadcast shape of the named tensors; ValueError naming them when they do not fit."""
-    try:
-        return torch.broadcast_shapes(*(t.shape for t in named.values()))
-    except RuntimeError:
-        shapes = ", ".join(f"{k}.shape={tuple(v.shape)}" for k, v in named.items())
-        raise ValueError(f"shapes do not fit: {shapes} do not broadcast together") from None
-
-
-def _check_event_sizes(**named: Tensor) -> None:
-    """ValueError naming every argument whose last dimension differs from the first argument's."""
-    (first, value), *rest = named.items()
-    size = value.shape[-1]
-    odd = [f"{name} has {other.shape[-1]}" for name, other in rest if other.shape[-1] != size]
-    if odd:
-        raise ValueError(f"event (last) dimensions differ: {first} has K={size} but {', '.join(odd)}; "
-                         f"only batch dimensions broadcast, the event dimension must be the same")
-
-
 def check_gaussian(**named: Tensor) -> torch.Size:
-    """Validate Gaussian parameters (and points): tensors, an event dim, finite, shapes that fit.
+    """Validate Gaussian parameters (and points): floating tensors, an event dim, finite, shapes that fit.
 
+    A building block (the Gaussian functions and catalogue entries use it), not part of the contract.
     Every argument is ``(*batch, K)`` with the same K; batch dimensions broadcast. Returns the
-    broadcast shape. Raises ``TypeError`` / ``ValueError`` naming the offending argument.
+    broadcast shape. Raises ``TypeError`` (not a tensor) or ``ValueError`` (an integer or bool dtype, a
+    0-d tensor, NaN or ±inf, shapes that do not fit) naming the offending argument.
     """
     for name, value in named.items():
-        _check_tensor(name, value)
-        _check_event(name, value)
-        _check_finite(name, value)
-    _check_event_sizes(**named)
-    return _broadcast_shape(**named)
+        check_floating(name, value)
+        check_event(name, value)
+        check_finite(name, value)
+    check_event_sizes(**named)
+    return broadcast_shape(**named)
 
 
 def _wide(*tensors: Tensor) -> tuple[torch.dtype, list[Tensor]]:

@@ -42,52 +42,71 @@ from typing import Callable, Literal
 import torch
 from torch import Tensor
 
-from genspec.reference.gaussian import _WIDE, _check_event, _check_finite, _check_tensor, _times_exp, reparameterize
+from genspec.reference.gaussian import _WIDE, _times_exp, reparameterize
+from genspec.reference.validation import (
+    check_callable, check_choice, check_event, check_finite, check_floating, check_generator, expected, first_index,
+    integer,
+)
 
 __all__ = ["score_function_gradient", "reparameterization_gradient"]
 
 Reduction = Literal["mean", "none"]
 
 
-def _noise(mu: Tensor, logvar: Tensor, eps: Tensor | None, num_samples: int,
-           generator: torch.Generator | None) -> Tensor:
-    """Validate mu, logvar ``(*batch, K)`` and return the noise ``(L, *batch, K)`` (given or drawn)."""
+def estimator_noise(f: Callable[[Tensor], Tensor], mu: Tensor, logvar: Tensor, eps: Tensor | None, num_samples: int,
+                    generator: torch.Generator | None, reduction: Reduction = "mean") -> Tensor:
+    """Validate the estimators' arguments and return the noise ``(L, *batch, K)`` (given or drawn).
+
+    A building block of both estimators (and of catalogue entries), not part of the contract: mu and
+    logvar ``(*batch, K)`` finite floating tensors of one shape, ``f`` callable, ``reduction`` "mean" or
+    "none", ``generator`` a ``torch.Generator`` or None; ``eps`` ``(L, *batch, K)`` finite when given,
+    else ``num_samples`` (an integer >= 1) draws from ``generator``.
+    """
+    check_callable("f", f)
     for name, value in (("mu", mu), ("logvar", logvar)):
-        _check_tensor(name, value)
-        _check_event(name, value)
-        _check_finite(name, value)
+        check_floating(name, value)
+        check_event(name, value)
+        check_finite(name, value)
     if mu.shape != logvar.shape:
-        raise ValueError(f"mu.shape={tuple(mu.shape)} and logvar.shape={tuple(logvar.shape)} differ")
+        raise ValueError(expected("logvar", logvar, f"have the shape of mu {tuple(mu.shape)}",
+                                  f"shape {tuple(logvar.shape)}"))
+    check_choice("reduction", reduction, ("mean", "none"))
+    check_generator(generator)
     if eps is None:
-        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(f"num_samples={num_samples!r} must be a whole number >= 1")
+        num_samples = integer("num_samples", num_samples, minimum=1)
         return torch.randn((num_samples, *mu.shape), dtype=mu.dtype, device=mu.device, generator=generator)
-    _check_tensor("eps", eps)
+    check_floating("eps", eps)
     if eps.dim() != mu.dim() + 1 or eps.shape[1:] != mu.shape:
-        raise ValueError(f"eps must have shape (L, *mu.shape) = (L, {', '.join(map(str, mu.shape))}), "
-                         f"got {tuple(eps.shape)}")
-    _check_finite("eps", eps)
+        raise ValueError(expected("eps", eps, f"have shape (L, *mu.shape) = (L, {', '.join(map(str, mu.shape))})",
+                                  f"shape {tuple(eps.shape)}"))
+    check_finite("eps", eps)
     return eps
 
 
-def _values(f: Callable[[Tensor], Tensor], z: Tensor) -> Tensor:
-    """``f(z)``, checked to be one value per draw and example: ``(L, *batch)`` for z ``(L, *batch, K)``."""
+def f_values(f: Callable[[Tensor], Tensor], z: Tensor) -> Tensor:
+    """``f(z)``, checked to be one value per draw and example, ``(L, *batch)`` for z ``(L, *batch, K)``,
+    and free of NaN (a building block of both estimators, not part of the contract)."""
     value = f(z)
     if not isinstance(value, Tensor):
-        raise TypeError(f"f must return a torch.Tensor, got {type(value).__name__}")
+        raise TypeError(expected("f", f, "return a torch.Tensor", f"a {type(value).__name__}"))
     if value.shape != z.shape[:-1]:
-        raise ValueError(f"f returned shape {tuple(value.shape)} for z of shape {tuple(z.shape)}; f must map "
-                         f"(L, *batch, K) to one value per draw and example, (L, *batch) = "
-                         f"{tuple(z.shape[:-1])}")
+        raise ValueError(expected("f", f, f"map z of shape (L, *batch, K) = {tuple(z.shape)} to one value per "
+                                  f"draw and example, (L, *batch) = {tuple(z.shape[:-1])}",
+                                  f"shape {tuple(value.shape)}"))
+    if bool(torch.isnan(value).any()):
+        first = first_index(torch.isnan(value))
+        raise ValueError(expected("f", f, "return values without NaN", f"nan at index {first}"))
     return value
 
 
-def _reduce(values: tuple[Tensor, Tensor], reduction: Reduction) -> tuple[Tensor, Tensor]:
+def reduce_draws(values: tuple[Tensor, Tensor], reduction: Reduction) -> tuple[Tensor, Tensor]:
+    """The mean over the draws (dim 0) of both gradients, or the per-draw values for ``"none"`` (a
+    building block, not part of the contract)."""
     if reduction == "mean":
         return values[0].mean(0), values[1].mean(0)
     if reduction == "none":
         return values
-    raise ValueError(f"reduction={reduction!r} must be 'mean' or 'none'")
+    raise ValueError(expected("reduction", reduction, "be 'mean' or 'none'"))
 
 
 def score_function_gradient(
@@ -120,11 +139,11 @@ def score_function_gradient(
         ValueError naming the argument: NaN or ±inf in mu, logvar or eps; shapes that do not fit;
         ``f`` returning a shape other than ``(L, *batch)``.
     """
-    eps = _noise(mu, logvar, eps, num_samples, generator)
+    eps = estimator_noise(f, mu, logvar, eps, num_samples, generator, reduction)
     with torch.no_grad():
         mu_, logvar_ = mu.detach(), logvar.detach()
         z = reparameterize(mu_, logvar_, eps)
-        value = _values(f, z).unsqueeze(-1).to(_WIDE)
+        value = f_values(f, z).unsqueeze(-1).to(_WIDE)
         eps64, logvar64 = eps.to(_WIDE), logvar_.to(_WIDE)
         dtype = torch.promote_types(mu.dtype, eps.dtype)
         weighted = torch.where(eps64 == 0, 0.0, value * eps64)  # f(z) eps, 0 where the score is
@@ -133,7 +152,7 @@ def score_function_gradient(
         if reduction == "mean":  # 1 / sigma is the same for every draw: average first, then scale
             weighted, grad_logvar, reduction = weighted.mean(0), grad_logvar.mean(0), "none"
         grad_mu = _times_exp(weighted, -logvar64 / 2)  # f(z) eps / sigma
-    return _reduce((grad_mu.to(dtype), grad_logvar.to(dtype)), reduction)
+    return reduce_draws((grad_mu.to(dtype), grad_logvar.to(dtype)), reduction)
 
 
 def reparameterization_gradient(
@@ -155,11 +174,11 @@ def reparameterization_gradient(
         ``(grad_mu, grad_logvar)``: autograd of ``f(mu + exp(logvar / 2) * eps)`` per draw, then
         averaged over the draws when ``reduction="mean"``.
     """
-    eps = _noise(mu, logvar, eps, num_samples, generator)
+    eps = estimator_noise(f, mu, logvar, eps, num_samples, generator, reduction)
     shape = eps.shape
     with torch.enable_grad():
         mu_ = mu.detach().expand(shape).clone().requires_grad_(True)
         logvar_ = logvar.detach().expand(shape).clone().requires_grad_(True)
-        value = _values(f, reparameterize(mu_, logvar_, eps))
+        value = f_values(f, reparameterize(mu_, logvar_, eps))
         grad_mu, grad_logvar = torch.autograd.grad(value.sum(), (mu_, logvar_))
-    return _reduce((grad_mu, grad_logvar), reduction)
+    return reduce_draws((grad_mu, grad_logvar), reduction)

@@ -25,12 +25,12 @@ References:
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 
 import torch
 from torch import Tensor
+
+from genspec.reference.validation import as_shape, check_device, check_dtype, check_generator, check_logits
 
 __all__ = ["sample_gumbel", "gumbel_max"]
 
@@ -40,62 +40,15 @@ _U_MAX = 1.0 - 2.0**-53
 """The largest float64 below 1; replaces u = 1 (which some devices' generators can return)."""
 
 
-# ------------------------------------------------------------------ argument checks (shared)
-
-
-def _check_logits(logits: Tensor, *, name: str = "logits", allow_neg_inf: bool = True) -> bool:
-    """ValueError naming ``name`` for a non-tensor, a 0-d or integer tensor, NaN, +inf, or a row
-    of ``(*batch, K)`` whose K entries are all -inf. Returns whether every entry is finite."""
-    if not isinstance(logits, Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor, got {type(logits).__name__}")
-    if not logits.is_floating_point():
-        raise ValueError(f"{name} must have a floating dtype, got {logits.dtype}")
-    if logits.dim() == 0 or logits.shape[-1] == 0:
-        raise ValueError(f"{name} must have shape (*batch, K) with K >= 1, got {tuple(logits.shape)}")
-    if bool(torch.isfinite(logits).all()):  # the common case, in one pass
-        return True
-    if bool(torch.isnan(logits).any()):
-        raise ValueError(f"{name} contains NaN")
-    if bool(torch.isposinf(logits).any()):
-        raise ValueError(f"{name} contains +inf")
-    neg_inf = torch.isneginf(logits)
-    if not allow_neg_inf and bool(neg_inf.any()):
-        raise ValueError(f"{name} contains -inf")
-    if logits.numel() and bool(neg_inf.all(dim=-1).any()):
-        raise ValueError(f"{name} has a row whose entries are all -inf (no class can be drawn)")
-    return False
-
-
-def _check_tau(tau: float | Tensor) -> None:
-    """ValueError naming ``tau`` unless it is a positive finite number (or a tensor of them)."""
-    if isinstance(tau, Tensor):
-        if not tau.is_floating_point():
-            raise ValueError(f"tau must be a positive finite number, got a {tau.dtype} tensor")
-        if tau.numel() == 0 or not bool((torch.isfinite(tau) & (tau > 0)).all()):
-            raise ValueError(f"tau must be positive and finite, got {tau}")
-        return
-    if isinstance(tau, bool) or not isinstance(tau, numbers.Real):
-        raise ValueError(f"tau must be a positive finite number, got {type(tau).__name__} {tau!r}")
-    if not (math.isfinite(tau) and tau > 0):
-        raise ValueError(f"tau must be positive and finite, got {tau!r}")
-
-
-def _as_shape(shape: int | Sequence[int]) -> torch.Size:
-    if isinstance(shape, int) and not isinstance(shape, bool):
-        shape = (shape,)
-    try:
-        size = torch.Size(shape)
-    except TypeError:
-        raise ValueError(f"shape must be an int or a sequence of ints, got {shape!r}") from None
-    if any(s < 0 for s in size):
-        raise ValueError(f"shape={tuple(size)} has a negative side")
-    return size
-
-
-def _gumbel64(
+def gumbel64(
     shape: torch.Size, generator: torch.Generator | None, device: torch.device | str | None
 ) -> Tensor:
-    """Standard Gumbel draws ``(*shape)`` in float64, made on the generator's device, moved to ``device``."""
+    """Standard Gumbel draws ``(*shape)`` in float64, made on the generator's device, moved to ``device``.
+
+    A building block of the samplers (and of catalogue entries), not part of the contract; it checks
+    only that ``generator`` is a ``torch.Generator`` or None.
+    """
+    check_generator(generator)
     draw_device = generator.device if generator is not None else device
     u = torch.rand(shape, generator=generator, dtype=torch.float64, device=draw_device)
     g = u.clamp_(_U_MIN, _U_MAX).log_().neg_().log_().neg_()  # -log(-log u), in place
@@ -124,13 +77,13 @@ def sample_gumbel(
     Returns:
         ``(*S)`` tensor; values lie in ``[-3.6, 36.7]`` before rounding.
     """
-    size = _as_shape(shape)
-    dtype = torch.get_default_dtype() if dtype is None else dtype
-    if not dtype.is_floating_point:
-        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
+    size = as_shape(shape)
+    check_generator(generator)
+    dtype = check_dtype("dtype", dtype) or torch.get_default_dtype()
+    device = check_device("device", device)
     if device is None:
         device = generator.device if generator is not None else torch.device("cpu")
-    return _gumbel64(size, generator, device).to(dtype)
+    return gumbel64(size, generator, device).to(dtype)
 
 
 def gumbel_max(logits: Tensor, *, generator: torch.Generator | None = None) -> Tensor:
@@ -146,7 +99,7 @@ def gumbel_max(logits: Tensor, *, generator: torch.Generator | None = None) -> T
         ``(logits - max logits) + g``, so float32 rounding cannot create ties and equal logits near
         the dtype's edge do not absorb their noise.
     """
-    _check_logits(logits)
-    g = _gumbel64(logits.shape, generator, logits.device)
+    check_logits(logits)
+    g = gumbel64(logits.shape, generator, logits.device)
     logits64 = logits.to(torch.float64)
     return ((logits64 - logits64.amax(dim=-1, keepdim=True)) + g).argmax(dim=-1)

@@ -37,53 +37,57 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from genspec.reference.gumbel import _check_logits, _check_tau, _gumbel64
+from genspec.reference.gumbel import gumbel64
+from genspec.reference.validation import (
+    check_finite, check_flag, check_floating, check_generator, check_logits, check_tau, check_tau_shape, expected,
+)
 
 __all__ = ["gumbel_softmax"]
 
 
-def _check_gumbels(gumbels: Tensor, logits: Tensor) -> None:
-    if not isinstance(gumbels, Tensor) or not gumbels.is_floating_point():
-        raise ValueError(f"gumbels must be a floating torch.Tensor, got {type(gumbels).__name__}")
+def check_gumbels(gumbels: Tensor, logits: Tensor) -> None:
+    """Explicit noise: a finite floating tensor of the logits' shape; TypeError / ValueError naming
+    ``gumbels`` otherwise (a building block, not part of the contract)."""
+    check_floating("gumbels", gumbels)
     if gumbels.shape != logits.shape:
-        raise ValueError(f"gumbels.shape={tuple(gumbels.shape)} must equal logits.shape={tuple(logits.shape)}")
-    if not bool(torch.isfinite(gumbels).all()):
-        raise ValueError("gumbels must be finite (a Gumbel draw is never NaN or infinite)")
+        raise ValueError(expected("gumbels", gumbels, f"have the shape of logits {tuple(logits.shape)}",
+                                  f"shape {tuple(gumbels.shape)}"))
+    check_finite("gumbels", gumbels)
 
 
-def _tau64(tau: float | Tensor, logits: Tensor) -> float | Tensor:
+def tau64(tau: float | Tensor, logits: Tensor) -> float | Tensor:
+    """``tau`` as a float, or as a float64 tensor on the logits' device after the one shape rule for a
+    tensor tau (``validation.check_tau_shape``: 0-d or broadcastable to ``(*batch, 1)``). A building
+    block, not part of the contract; the value is checked by ``check_tau``."""
     if not isinstance(tau, Tensor):
         return float(tau)
-    try:
-        shape = torch.broadcast_shapes(tau.shape, logits.shape)
-    except RuntimeError:
-        shape = None
-    if shape != logits.shape:
-        raise ValueError(f"tau.shape={tuple(tau.shape)} must broadcast to logits.shape={tuple(logits.shape)}"
-                         " (use a scalar or shape (*batch, 1))")
+    check_tau_shape(tau, logits.shape)
     return tau.to(device=logits.device, dtype=torch.float64)
 
 
-def _gumbels64(logits: Tensor, gumbels: Tensor | None, generator: torch.Generator | None) -> Tensor:
-    """The noise ``g`` in float64 on the logits' device: ``gumbels`` checked, or a fresh draw."""
+def gumbels64(logits: Tensor, gumbels: Tensor | None, generator: torch.Generator | None) -> Tensor:
+    """The noise ``g`` in float64 on the logits' device: ``gumbels`` checked, or a fresh draw (a
+    building block, not part of the contract)."""
     if gumbels is None:
-        return _gumbel64(logits.shape, generator, logits.device)
-    _check_gumbels(gumbels, logits)
+        return gumbel64(logits.shape, generator, logits.device)
+    check_gumbels(gumbels, logits)
     return gumbels.to(device=logits.device, dtype=torch.float64)
 
 
-def _noisy_logits(
+def noisy_logits(
     logits: Tensor, tau: float | Tensor, gumbels: Tensor | None, generator: torch.Generator | None
 ) -> tuple[Tensor, float | Tensor]:
     """Validate the arguments; return ``((logits - max logits) + g, tau)``, both in float64: the
-    softmax and the argmax of ``logits + g``, without absorbing g into a large logit."""
-    _check_logits(logits)
-    _check_tau(tau)
-    tau64 = _tau64(tau, logits)
+    softmax and the argmax of ``logits + g``, without absorbing g into a large logit. A building
+    block (of ``gumbel_softmax`` and of catalogue entries), not part of the contract."""
+    check_logits(logits)
+    check_tau(tau)
+    check_generator(generator)
+    tau_ = tau64(tau, logits)
     logits64 = logits.to(torch.float64)
     centred = logits64 - logits64.detach().amax(dim=-1, keepdim=True)  # <= 0; -inf stays -inf
-    noisy = centred + _gumbels64(logits, gumbels, generator)  # (*batch, K)
-    return noisy, tau64
+    noisy = centred + gumbels64(logits, gumbels, generator)  # (*batch, K)
+    return noisy, tau_
 
 
 _Z_ZERO = -1e3
@@ -91,8 +95,9 @@ _Z_ZERO = -1e3
 ``_Z_ZERO`` has probability exactly 0 and gradient exactly 0, like a -inf logit."""
 
 
-def _soft(noisy: Tensor, tau64: float | Tensor, dtype: torch.dtype) -> Tensor:
-    """``softmax(noisy / tau)`` over the last dimension, in float64, rounded once to ``dtype``.
+def tempered_softmax(noisy: Tensor, tau: float | Tensor, dtype: torch.dtype) -> Tensor:
+    """``softmax(noisy / tau)`` over the last dimension, in float64, rounded once to ``dtype`` (a
+    building block, not part of the contract).
 
     Computed as ``softmax((noisy - m) / tau)`` with ``m`` the row max of ``noisy``, detached (the
     softmax is shift-invariant, so values and gradients are unchanged): ``noisy - m <= 0``, so the
@@ -105,23 +110,25 @@ def _soft(noisy: Tensor, tau64: float | Tensor, dtype: torch.dtype) -> Tensor:
     two-core machine.
     """
     shifted = noisy - noisy.detach().amax(dim=-1, keepdim=True)  # (*batch, K), <= 0
-    tau_value = tau64.detach() if isinstance(tau64, Tensor) else tau64
+    tau_value = tau.detach() if isinstance(tau, Tensor) else tau
     zero = (shifted.detach() / tau_value) < _Z_ZERO  # also where shifted is -inf
     if not bool(zero.any()):
-        z = shifted / tau64
+        z = shifted / tau
     else:  # divide only the entries that keep some probability
-        z = torch.where(zero, -torch.inf, torch.where(zero, 0.0, shifted) / tau64)
+        z = torch.where(zero, -torch.inf, torch.where(zero, 0.0, shifted) / tau)
     e = torch.exp(z)  # z <= 0 with a 0 in every row: no overflow, and the row sum is >= 1
     return (e / e.sum(dim=-1, keepdim=True)).to(dtype)
 
 
-def _hard_index(noisy: Tensor) -> Tensor:
-    """``argmax_k (l_k + g_k)`` from the float64 sum, keepdim (never from the rounded soft sample)."""
+def hard_index(noisy: Tensor) -> Tensor:
+    """``argmax_k (l_k + g_k)`` from the float64 sum, keepdim (never from the rounded soft sample); a
+    building block, not part of the contract."""
     return noisy.detach().argmax(dim=-1, keepdim=True)
 
 
-def _straight_through(y: Tensor, index: Tensor) -> Tensor:
-    """``one_hot(index)`` forward with the gradient of ``y``: ``y_hard + (y - y.detach())``."""
+def straight_through(y: Tensor, index: Tensor) -> Tensor:
+    """``one_hot(index)`` forward with the gradient of ``y``: ``y_hard + (y - y.detach())`` (a building
+    block, not part of the contract)."""
     y_hard = torch.zeros_like(y).scatter_(-1, index, 1.0)
     return y_hard + (y - y.detach())
 
@@ -138,16 +145,20 @@ def gumbel_softmax(
 
     Args:
         logits: ``(*batch, K)``; -inf marks an impossible class; NaN, +inf, all -inf rows rejected.
-        tau: the temperature, a positive finite number or a tensor broadcastable to ``(*batch, 1)``.
-        hard: return ``one_hot(argmax(logits + g))`` with the soft sample's gradient.
+        tau: the temperature, a positive finite number, or a floating tensor of positive finite
+            temperatures that is 0-d or has a last dimension of 1 and broadcasts to ``(*batch, 1)``
+            (the rule ``concrete_log_prob`` applies too): a tau of shape ``(K,)`` or ``(*batch, K)``
+            is an error, never a temperature per class.
+        hard: a bool: return ``one_hot(argmax(logits + g))`` with the soft sample's gradient.
         gumbels: ``(*batch, K)`` explicit standard Gumbel noise (then the call is deterministic).
         generator: the source of fresh noise when ``gumbels`` is None.
 
     Returns:
         ``(*batch, K)`` in the logits' dtype, on the simplex of the last dimension.
     """
-    noisy, tau64 = _noisy_logits(logits, tau, gumbels, generator)
-    y = _soft(noisy, tau64, logits.dtype)
+    check_flag("hard", hard)
+    noisy, tau_ = noisy_logits(logits, tau, gumbels, generator)
+    y = tempered_softmax(noisy, tau_, logits.dtype)
     if not hard:
         return y
-    return _straight_through(y, _hard_index(noisy))
+    return straight_through(y, hard_index(noisy))

@@ -28,6 +28,8 @@ import math
 import torch
 from torch import Tensor
 
+from genspec.reference.validation import check_floating, expected, first_index
+
 __all__ = ["iwae_bound"]
 
 
@@ -41,12 +43,13 @@ def iwae_bound(log_weights: Tensor) -> Tensor:
     Returns:
         ``(*batch,)``: the k-sample bound L_k, in the dtype of ``log_weights``.
     """
-    if not isinstance(log_weights, Tensor) or not log_weights.is_floating_point():
-        raise TypeError(f"log_weights must be a floating-point torch.Tensor, got {type(log_weights).__name__}")
+    check_floating("log_weights", log_weights)
     if log_weights.dim() < 1 or log_weights.shape[0] < 1:
-        raise ValueError(f"log_weights has shape {tuple(log_weights.shape)}; it needs k >= 1 samples "
-                         f"along dim 0: shape (k, *batch)")
-    if bool(torch.isnan(log_weights).any()) or bool((log_weights == math.inf).any()):
-        raise ValueError("log_weights contains NaN or +inf")
+        raise ValueError(expected("log_weights", log_weights, "have k >= 1 samples along dim 0, shape (k, *batch)"))
+    bad = torch.isnan(log_weights) | (log_weights == math.inf)
+    if bool(bad.any()):
+        first = first_index(bad)
+        raise ValueError(expected("log_weights", log_weights, "not contain NaN or +inf (-inf, a zero weight, is "
+                                  "allowed)", f"{float(log_weights[first])} at index {first}"))
     k = log_weights.shape[0]
     return torch.logsumexp(log_weights, dim=0) - math.log(k)

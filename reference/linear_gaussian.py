@@ -51,8 +51,9 @@ import math
 import torch
 from torch import Tensor
 
-from genspec.reference.gaussian import (
-    _WIDE, _check_event, _check_finite, _check_tensor, _times_exp, check_gaussian, kl_normal_std,
+from genspec.reference.gaussian import _WIDE, _times_exp, check_gaussian, kl_normal_std
+from genspec.reference.validation import (
+    check_event, check_finite, check_floating, check_generator, expected, integer, positive_number,
 )
 
 __all__ = ["LinearGaussian"]
@@ -73,20 +74,33 @@ class LinearGaussian:
     """
 
     def __init__(self, weight: Tensor, bias: Tensor, noise_var: float | Tensor) -> None:
-        _check_tensor("weight", weight)
-        _check_tensor("bias", bias)
+        check_floating("weight", weight)
+        check_floating("bias", bias)
         if weight.dim() != 2 or 0 in weight.shape:
-            raise ValueError(f"weight must have shape (D, K) with D, K >= 1, got {tuple(weight.shape)}")
+            raise ValueError(expected("weight", weight, "have shape (D, K) with D, K >= 1",
+                                      f"shape {tuple(weight.shape)}"))
         if bias.shape != weight.shape[:1]:
-            raise ValueError(f"bias must have shape (D,) = ({weight.shape[0]},), got {tuple(bias.shape)}")
-        _check_finite("weight", weight)
-        _check_finite("bias", bias)
-        noise = torch.as_tensor(noise_var, dtype=weight.dtype, device=weight.device)
-        if noise.dim() != 0 or not bool(torch.isfinite(noise)) or not bool(noise > 0):
-            raise ValueError(f"noise_var must be a positive finite number, got {noise_var!r}")
+            raise ValueError(expected("bias", bias, f"have shape (D,) = ({weight.shape[0]},) like weight's rows",
+                                      f"shape {tuple(bias.shape)}"))
+        check_finite("weight", weight)
+        check_finite("bias", bias)
+        noise = self._noise_var(noise_var, weight)
         self.weight = weight
         self.bias = bias
         self.noise_var = noise
+
+    @staticmethod
+    def _noise_var(noise_var: float | Tensor, weight: Tensor) -> Tensor:
+        """sigma^2 as a 0-d tensor in weight's dtype: a positive finite number, or a 0-d (non-bool) tensor of one."""
+        if isinstance(noise_var, Tensor):
+            if noise_var.dim() != 0 or noise_var.dtype == torch.bool or noise_var.is_complex():
+                raise ValueError(expected("noise_var", noise_var, "be a positive finite number or a 0-d real tensor"))
+            noise = noise_var.to(dtype=weight.dtype, device=weight.device)
+        else:
+            noise = torch.tensor(positive_number("noise_var", noise_var), dtype=weight.dtype, device=weight.device)
+        if not bool(torch.isfinite(noise) & (noise > 0)):  # also where weight's dtype rounds it to 0 or inf
+            raise ValueError(expected("noise_var", noise_var, f"be a positive finite number in {weight.dtype}"))
+        return noise
 
     @property
     def dim_x(self) -> int:
@@ -99,24 +113,25 @@ class LinearGaussian:
         return self.weight.shape[1]
 
     def _check_x(self, x: Tensor) -> None:
-        _check_tensor("x", x)
-        _check_event("x", x)
-        _check_finite("x", x)
+        check_floating("x", x)
+        check_event("x", x)
+        check_finite("x", x)
         if x.shape[-1] != self.dim_x:
-            raise ValueError(f"x has {x.shape[-1]} data dimensions, but weight has D={self.dim_x} rows")
+            raise ValueError(expected("x", x, f"have D={self.dim_x} data dimensions (weight's rows)", f"{x.shape[-1]}"))
 
     def _check_latent(self, x: Tensor, **named: Tensor) -> None:
         """Latents ``(*batch, K)``: finite, K = weight's columns, batch dims broadcasting with x's."""
         check_gaussian(**named)
         for name, value in named.items():
             if value.shape[-1] != self.dim_z:
-                raise ValueError(f"{name} has {value.shape[-1]} latent dimensions, but weight has "
-                                 f"K={self.dim_z} columns")
+                raise ValueError(expected(name, value, f"have K={self.dim_z} latent dimensions (weight's columns)",
+                                          f"{value.shape[-1]}"))
         try:
             torch.broadcast_shapes(x.shape[:-1], *(v.shape[:-1] for v in named.values()))
         except RuntimeError:
-            shapes = ", ".join(f"{k}.shape={tuple(v.shape)}" for k, v in named.items())
-            raise ValueError(f"batch dimensions do not broadcast: x.shape={tuple(x.shape)}, {shapes}") from None
+            name, value = next(iter(named.items()))
+            raise ValueError(expected(name, value, "have batch dimensions that broadcast with x's "
+                                      f"{tuple(x.shape[:-1])}", f"shape {tuple(value.shape)}")) from None
 
     def m_matrix(self) -> Tensor:
         """``M = W^T W + sigma^2 I_K``, ``(K, K)``."""
@@ -208,8 +223,8 @@ class LinearGaussian:
 
     def sample(self, n: int, *, generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
         """n draws (x, z) from the model: x ``(n, D)``, z ``(n, K)``."""
-        if n < 0:
-            raise ValueError(f"n={n} must be non-negative")
+        n = integer("n", n, minimum=0)
+        check_generator(generator)
         opts = dict(dtype=self.weight.dtype, device=self.weight.device, generator=generator)
         z = torch.randn(n, self.dim_z, **opts)
         noise = torch.randn(n, self.dim_x, **opts)

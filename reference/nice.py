@@ -26,8 +26,6 @@ References:
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
@@ -36,10 +34,16 @@ from genspec.reference.coupling import AdditiveCoupling
 from genspec.reference.partitions import interleaved_mask
 from genspec.reference.priors import sample_standard_logistic, standard_logistic_log_prob, standard_normal_log_prob
 from genspec.reference.scaling import Scaling
+from genspec.reference.validation import (
+    check_choice, check_finite, check_floating, check_generator, integer, positive_number,
+)
 
 __all__ = ["NICE", "coupling_mlp"]
 
 PRIORS: tuple[str, ...] = ("logistic", "gaussian")
+
+_MAX_SIZE = 2**31 - 1
+"""The largest width, depth or number of layers accepted (a larger one could never be built)."""
 
 
 def coupling_mlp(in_features: int, out_features: int, *, hidden: int, depth: int) -> nn.Sequential:
@@ -47,8 +51,7 @@ def coupling_mlp(in_features: int, out_features: int, *, hidden: int, depth: int
     of ``hidden`` units and a linear output layer (``depth=0``: a single linear layer)."""
     for name, value, low in (("in_features", in_features, 1), ("out_features", out_features, 1),
                              ("hidden", hidden, 1), ("depth", depth, 0)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{name}={value!r} must be an integer >= {low}")
+        integer(name, value, minimum=low, maximum=_MAX_SIZE)
     layers: list[nn.Module] = []
     width = in_features
     for _ in range(depth):
@@ -72,12 +75,9 @@ class NICE(nn.Module):
     def __init__(self, dim: int, *, couplings: int = 4, hidden: int = 1000, depth: int = 5,
                  prior: str = "logistic") -> None:
         super().__init__()
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 2:
-            raise ValueError(f"dim={dim!r} must be an integer >= 2 (both sides of the partition non-empty)")
-        if isinstance(couplings, bool) or not isinstance(couplings, int) or couplings < 1:
-            raise ValueError(f"couplings={couplings!r} must be a positive integer")
-        if prior not in PRIORS:
-            raise ValueError(f"prior={prior!r} must be one of {PRIORS}")
+        integer("dim", dim, minimum=2, maximum=_MAX_SIZE)  # both sides of the partition non-empty
+        integer("couplings", couplings, minimum=1, maximum=_MAX_SIZE)
+        check_choice("prior", prior, PRIORS)
         self.dim = dim
         self.prior = prior
         layers = []
@@ -109,36 +109,27 @@ class NICE(nn.Module):
     def log_prob(self, x: torch.Tensor) -> torch.Tensor:
         """``log p(x) = log p_prior(f(x)) + log|det df/dx|``: ``(*batch, D) -> (*batch,)``.
 
-        Raises ``ValueError`` for an ``x`` with a NaN entry, which would otherwise come out as a NaN
-        likelihood (and a NaN loss) without a word. ``forward`` and ``inverse`` do not check values:
+        Raises ``ValueError`` for an ``x`` with a NaN or ±inf entry, which would otherwise come out as a
+        NaN likelihood (and a NaN loss) without a word. ``forward`` and ``inverse`` do not check values:
         a check there would synchronise with the device at every layer call and keep
         ``torch.func.vmap`` from tracing the layers.
         """
-        self._check_no_nan(x)
+        self._check_x(x)
         z, log_det = self(x)
         return self.prior_log_prob(z) + log_det
 
-    def _check_no_nan(self, x: torch.Tensor) -> None:
-        """``ValueError`` naming ``x`` if it is not a tensor or has a NaN entry."""
-        if not isinstance(x, torch.Tensor):
-            raise ValueError(f"x must be a tensor of shape (*batch, {self.dim}), got {type(x).__name__}")
-        nan = torch.isnan(x)
-        if bool(nan.any()):
-            first = tuple(int(i) for i in torch.nonzero(nan)[0])
-            raise ValueError(f"x has {int(nan.sum())} NaN entries (the first at index {first}), but should "
-                             "hold numbers: the density of a NaN point is undefined")
+    def _check_x(self, x: torch.Tensor) -> None:
+        """TypeError naming ``x`` if it is not a tensor; ValueError if it is not floating or has a NaN or
+        ±inf entry (the density at such a point is not a number to sum)."""
+        check_floating("x", x)
+        check_finite("x", x)
 
     def sample(self, n: int, *, temperature: float = 1.0,
                generator: torch.Generator | None = None) -> torch.Tensor:
         """``n`` draws ``(n, D)``: the inverse of z = temperature * eps, eps from the prior."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise ValueError(f"n={n!r} must be a non-negative integer")
-        try:
-            t = float(temperature)
-        except (TypeError, ValueError):
-            raise ValueError(f"temperature={temperature!r} must be a positive finite number") from None
-        if isinstance(temperature, bool) or not (math.isfinite(t) and t > 0):
-            raise ValueError(f"temperature={temperature!r} must be a positive finite number")
+        n = integer("n", n, minimum=0)
+        t = positive_number("temperature", temperature)
+        check_generator(generator)
         ref = self.scaling.log_scale
         shape = (n, self.dim)
         if self.prior == "gaussian":

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import torch
 
+from genspec.reference.validation import check_device, check_flag, integer
+
 __all__ = ["interleaved_mask"]
 
 
@@ -28,12 +30,13 @@ def interleaved_mask(dim: int, *, odd: bool = False, device: torch.device | str 
 
     Args:
         dim: D, the number of coordinates; at least 2, so that both sides are non-empty.
-        odd: False marks the even indices (0, 2, ...) True, True marks the odd ones.
+        odd: a bool: False marks the even indices (0, 2, ...) True, True marks the odd ones.
         device: where the mask lives.
 
     Returns:
         A bool tensor of shape ``(D,)``; True where ``i % 2 == int(odd)``.
     """
-    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 2:
-        raise ValueError(f"dim={dim!r} must be an integer >= 2 so that both sides of the partition are non-empty")
-    return torch.arange(dim, device=device) % 2 == int(bool(odd))
+    integer("dim", dim, minimum=2, maximum=2**31 - 1)  # both sides of the partition non-empty
+    check_flag("odd", odd)
+    device = check_device("device", device)
+    return torch.arange(dim, device=device) % 2 == int(odd)

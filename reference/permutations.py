@@ -25,7 +25,12 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from genspec.reference.validation import check_generator, check_tensor, expected, integer
+
 __all__ = ["Permutation", "ReversePermutation", "SwapHalves", "RandomPermutation"]
+
+_MAX_DIM = 2**31 - 1
+"""The largest number of coordinates accepted (a larger permutation could never be allocated)."""
 
 
 class Permutation(nn.Module):
@@ -39,13 +44,16 @@ class Permutation(nn.Module):
 
     def __init__(self, permutation: torch.Tensor) -> None:
         super().__init__()
-        if not isinstance(permutation, torch.Tensor) or permutation.dim() != 1 or permutation.numel() < 1:
-            raise ValueError(f"permutation must be a 1-d tensor of indices, got {permutation!r}")
-        if permutation.dtype.is_floating_point or permutation.dtype == torch.bool:
-            raise ValueError(f"permutation must hold integer indices, got dtype {permutation.dtype}")
+        check_tensor("permutation", permutation)
+        if permutation.dim() != 1 or permutation.numel() < 1:
+            raise ValueError(expected("permutation", permutation, "be a 1-d tensor of at least one index",
+                                      f"shape {tuple(permutation.shape)}"))
+        if permutation.dtype.is_floating_point or permutation.is_complex() or permutation.dtype == torch.bool:
+            raise ValueError(expected("permutation", permutation, "hold integer indices", f"dtype {permutation.dtype}"))
         perm = permutation.to(torch.int64)
         if not torch.equal(torch.sort(perm).values, torch.arange(perm.numel(), device=perm.device)):
-            raise ValueError(f"permutation={perm.tolist()} is not a permutation of 0..{perm.numel() - 1}")
+            raise ValueError(expected("permutation", permutation, f"hold each of 0..{perm.numel() - 1} once",
+                                      f"{perm.tolist()}"))
         self.register_buffer("permutation", perm.clone())
 
     @property
@@ -54,8 +62,10 @@ class Permutation(nn.Module):
         return self.permutation.numel()
 
     def _check(self, x: torch.Tensor, name: str) -> None:
+        check_tensor(name, x)
         if x.dim() < 1 or x.shape[-1] != self.dim:
-            raise ValueError(f"{name} has shape {tuple(x.shape)}, but the permutation has length {self.dim}")
+            raise ValueError(expected(name, x, f"have shape (*batch, D) with D={self.dim}, the permutation's length",
+                                      f"shape {tuple(x.shape)}"))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(*batch, D) -> ((*batch, D), (*batch,))``: ``x[..., p]`` and a zero log_det."""
@@ -72,8 +82,7 @@ class Permutation(nn.Module):
 
 
 def _check_dim(dim: int) -> None:
-    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
-        raise ValueError(f"dim={dim!r} must be a positive integer")
+    integer("dim", dim, minimum=1, maximum=_MAX_DIM)
 
 
 class ReversePermutation(Permutation):
@@ -98,5 +107,6 @@ class RandomPermutation(Permutation):
 
     def __init__(self, dim: int, *, generator: torch.Generator | None = None) -> None:
         _check_dim(dim)
+        check_generator(generator)
         device = generator.device if generator is not None else "cpu"
         super().__init__(torch.randperm(dim, generator=generator, device=device).cpu())

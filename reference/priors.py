@@ -23,6 +23,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from genspec.reference.validation import as_shape, check_dtype, check_generator
+
 __all__ = ["standard_normal_log_prob", "standard_logistic_log_prob", "sample_standard_logistic"]
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -52,7 +54,9 @@ def sample_standard_logistic(
 
     u is kept inside [tiny, 1 - eps / 2] so that every draw is finite.
     """
-    dtype = dtype or torch.get_default_dtype()
+    shape = as_shape(shape)
+    check_generator(generator)
+    dtype = check_dtype("dtype", dtype) or torch.get_default_dtype()
     gen_device = generator.device if generator is not None else device
     u = torch.rand(shape, generator=generator, dtype=dtype, device=gen_device)
     info = torch.finfo(dtype)

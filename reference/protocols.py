@@ -35,6 +35,7 @@ from genspec.reference.nice import NICE, coupling_mlp
 from genspec.reference.partitions import interleaved_mask
 from genspec.reference.permutations import RandomPermutation, SwapHalves
 from genspec.reference.scaling import Scaling
+from genspec.reference.validation import check_generator
 
 __all__ = ["FLOWS", "RELAXED", "SAMPLERS", "DiagonalGaussian", "GumbelSoftmax"]
 
@@ -53,7 +54,10 @@ def _initialise_(module: nn.Module, generator: torch.Generator) -> nn.Module:
     return module
 
 
-def _factory(build: Callable[[int, torch.Generator], nn.Module], dims: tuple[int, ...]) -> Callable[..., nn.Module]:
+def flow_factory(build: Callable[[int, torch.Generator], nn.Module], dims: tuple[int, ...]) -> Callable[..., nn.Module]:
+    """A ``FLOWS`` factory ``make(dim, *, generator, dtype)`` from ``build(dim, generator)``: built on a
+    forked global RNG, every parameter redrawn from ``generator``, supporting ``dims``. A building
+    block (the registry and catalogue entries use it), not part of the contract."""
     def make(dim: int, *, generator: torch.Generator, dtype: torch.dtype = torch.float64) -> nn.Module:
         with torch.random.fork_rng(devices=[]):
             module = build(dim, generator)
@@ -64,27 +68,31 @@ def _factory(build: Callable[[int, torch.Generator], nn.Module], dims: tuple[int
     return make
 
 
-def _coupling(dim: int, odd: bool = False) -> AdditiveCoupling:
+def small_coupling(dim: int, odd: bool = False) -> AdditiveCoupling:
+    """An ``AdditiveCoupling`` on the interleaved partition with a ReLU MLP of one hidden layer of 8
+    units (a building block of the registry and of catalogue entries, not part of the contract)."""
     mask = interleaved_mask(dim, odd=odd)
     return AdditiveCoupling(mask, coupling_mlp(int(mask.sum()), int((~mask).sum()), hidden=8, depth=1))
 
 
 def _sequential(dim: int, generator: torch.Generator) -> FlowSequential:
     """Coupling, random permutation, coupling on the other partition, swap of halves, scaling."""
-    return FlowSequential([_coupling(dim), RandomPermutation(dim, generator=generator), _coupling(dim, odd=True),
-                           SwapHalves(dim), Scaling(dim)])
+    return FlowSequential([small_coupling(dim), RandomPermutation(dim, generator=generator),
+                           small_coupling(dim, odd=True), SwapHalves(dim), Scaling(dim)])
 
 
 _FROM_TWO = tuple(range(2, 9))
 _FROM_ONE = tuple(range(1, 9))
 
 FLOWS: dict[str, Callable[..., nn.Module]] = {
-    "AdditiveCoupling": _factory(lambda dim, g: _coupling(dim), _FROM_TWO),
-    "Scaling": _factory(lambda dim, g: Scaling(dim), _FROM_ONE),
-    "RandomPermutation": _factory(lambda dim, g: RandomPermutation(dim, generator=g), _FROM_ONE),
-    "FlowSequential": _factory(_sequential, _FROM_TWO),
-    "NICE-gaussian": _factory(lambda dim, g: NICE(dim, couplings=4, hidden=8, depth=2, prior="gaussian"), _FROM_TWO),
-    "NICE-logistic": _factory(lambda dim, g: NICE(dim, couplings=4, hidden=8, depth=2, prior="logistic"), _FROM_TWO),
+    "AdditiveCoupling": flow_factory(lambda dim, g: small_coupling(dim), _FROM_TWO),
+    "Scaling": flow_factory(lambda dim, g: Scaling(dim), _FROM_ONE),
+    "RandomPermutation": flow_factory(lambda dim, g: RandomPermutation(dim, generator=g), _FROM_ONE),
+    "FlowSequential": flow_factory(_sequential, _FROM_TWO),
+    "NICE-gaussian": flow_factory(lambda dim, g: NICE(dim, couplings=4, hidden=8, depth=2, prior="gaussian"),
+                                 _FROM_TWO),
+    "NICE-logistic": flow_factory(lambda dim, g: NICE(dim, couplings=4, hidden=8, depth=2, prior="logistic"),
+                                 _FROM_TWO),
 }
 
 
@@ -102,6 +110,7 @@ class DiagonalGaussian:
 
     def rsample(self, sample_shape: tuple[int, ...] = (), *, generator: torch.Generator | None = None) -> Tensor:
         """``(*sample_shape, K)`` reparameterized draws."""
+        check_generator(generator)
         eps = torch.randn((*sample_shape, *self.event_shape), generator=generator, dtype=self.mu.dtype)
         return reparameterize(self.mu, self.logvar, eps)
 

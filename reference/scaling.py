@@ -32,7 +32,12 @@ import math
 import torch
 from torch import nn
 
+from genspec.reference.validation import check_floating, expected, integer
+
 __all__ = ["Scaling"]
+
+_MAX_DIM = 2**31 - 1
+"""The largest number of coordinates accepted (a larger log_scale could never be allocated)."""
 
 
 def _times_exp(h: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
@@ -53,13 +58,14 @@ class Scaling(nn.Module):
 
     def __init__(self, dim: int) -> None:
         super().__init__()
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
-            raise ValueError(f"dim={dim!r} must be a positive integer")
+        integer("dim", dim, minimum=1, maximum=_MAX_DIM)
         self.log_scale = nn.Parameter(torch.zeros(dim))
 
     def _check(self, x: torch.Tensor, name: str) -> None:
+        check_floating(name, x)
         if x.dim() < 1 or x.shape[-1] != self.log_scale.numel():
-            raise ValueError(f"{name} has shape {tuple(x.shape)}, but log_scale has length {self.log_scale.numel()}")
+            raise ValueError(expected(name, x, f"have shape (*batch, D) with D={self.log_scale.numel()}, the length "
+                                      "of log_scale", f"shape {tuple(x.shape)}"))
 
     def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Data to latent: ``(*batch, D) -> ((*batch, D), (*batch,))``."""

@@ -34,11 +34,11 @@ References:
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-from genspec.reference._arguments import real_number
+from genspec.reference.validation import (
+    check_event, check_finite, check_floating, check_interval, expected, first_index, non_negative_number, real_number,
+)
 
 __all__ = ["l1_activity_penalty", "sparse_kl", "sparse_kl_penalty"]
 
@@ -65,21 +65,25 @@ def sparse_kl(rho: float | torch.Tensor, rho_hat: torch.Tensor) -> torch.Tensor:
     Returns:
         ``(*batch,)``, the dtype and device of ``rho_hat``; +inf where some rho_hat is 0 or 1.
     """
-    if not isinstance(rho_hat, torch.Tensor) or not rho_hat.is_floating_point():
-        raise ValueError(f"rho_hat must be a floating-point tensor, got {type(rho_hat).__name__}")
-    if rho_hat.dim() < 1:
-        raise ValueError("rho_hat must have a unit dimension (its last), got a 0-d tensor")
+    check_floating("rho_hat", rho_hat)
+    check_event("rho_hat", rho_hat)
     if isinstance(rho, torch.Tensor):
-        if not rho.is_floating_point():
-            raise ValueError(f"rho must be a real number or a floating-point tensor, got a {rho.dtype} tensor")
+        check_floating("rho", rho)
+        try:
+            fits = torch.broadcast_shapes(rho.shape, rho_hat.shape) == rho_hat.shape
+        except RuntimeError:
+            fits = False
+        if not fits:
+            raise ValueError(expected("rho", rho, "be a number or broadcastable to rho_hat's shape "
+                                      f"{tuple(rho_hat.shape)}", f"shape {tuple(rho.shape)}"))
         rho_t = rho.to(dtype=rho_hat.dtype, device=rho_hat.device)
     else:
-        rho_t = torch.tensor(real_number("rho", rho), dtype=rho_hat.dtype, device=rho_hat.device)
-    if not bool(((rho_t > 0) & (rho_t < 1)).all()):
-        raise ValueError(f"rho={rho!r} must lie in the open interval (0, 1)")
-    if not bool(((rho_hat >= 0) & (rho_hat <= 1)).all()):
-        raise ValueError("rho_hat must lie in [0, 1] (mean activations of sigmoid units), "
-                         f"got values in [{rho_hat.min().item()}, {rho_hat.max().item()}]")
+        rho_t = torch.tensor(real_number("rho", rho, or_tensor=True), dtype=rho_hat.dtype, device=rho_hat.device)
+    outside = ~((rho_t > 0) & (rho_t < 1))
+    if bool(outside.any()):
+        found = f"{float(rho_t[first_index(outside)])}" if rho_t.dim() else f"{float(rho_t)}"
+        raise ValueError(expected("rho", rho, "lie in the open interval (0, 1)", found))
+    check_interval("rho_hat", rho_hat, 0.0, 1.0)
     dtype = rho_hat.dtype
     rho_t, rho_hat = rho_t.to(torch.float64), rho_hat.to(torch.float64)
     d = rho_hat - rho_t
@@ -100,10 +104,11 @@ def sparse_kl_penalty(h: torch.Tensor, rho: float | torch.Tensor) -> torch.Tenso
     Returns:
         A 0-d tensor, the dtype and device of ``h``.
     """
-    if not isinstance(h, torch.Tensor) or h.dim() < 1:
-        raise ValueError("h must be a tensor of activations (*batch, H) with at least one dimension")
+    check_floating("h", h)
+    check_event("h", h)
     if h.numel() == 0:
-        raise ValueError(f"h of shape {tuple(h.shape)} holds no activations to average")
+        raise ValueError(expected("h", h, "hold at least one activation to average", "no entry"))
+    check_interval("h", h, 0.0, 1.0)
     rho_hat = h.reshape(-1, h.shape[-1]).mean(dim=0)
     return sparse_kl(rho, rho_hat)
 
@@ -112,15 +117,14 @@ def l1_activity_penalty(h: torch.Tensor, weight: float) -> torch.Tensor:
     """``weight · sum_j |h[..., j]|`` per example (Keras' L1 activity regulariser).
 
     Args:
-        h: activations ``(*batch, H)``.
+        h: activations ``(*batch, H)``; finite.
         weight: the non-negative finite coefficient (seed 001: 10e-5 = 1e-4).
 
     Returns:
         ``(*batch,)``, the dtype and device of ``h``.
     """
-    if not isinstance(h, torch.Tensor) or h.dim() < 1:
-        raise ValueError("h must be a tensor of activations (*batch, H) with at least one dimension")
-    w = real_number("weight", weight)
-    if not (math.isfinite(w) and w >= 0):
-        raise ValueError(f"weight={weight!r} must be a non-negative finite number")
+    check_floating("h", h)
+    check_event("h", h)
+    check_finite("h", h)
+    w = non_negative_number("weight", weight)
     return (w * h.abs()).sum(-1)  # weight first: a zero weight gives 0 even where sum |h| overflows

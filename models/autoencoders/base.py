@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from genspec.models.autoencoders.losses import pixel_bce
-from genspec.reference._arguments import real_number as real_option
+from genspec.reference.validation import real_number as real_option
 
 __all__ = ["Autoencoder", "int_option", "real_option", "sizes_option"]
 
