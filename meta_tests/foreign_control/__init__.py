@@ -1,7 +1,8 @@
 """A foreign-style control implementation of genspec's core contract.
 
 This module is an independently written implementation of the core contract of
-``docs/spec-api.md`` (the Gaussian, Gumbel, Flows and Autoencoder sections; not the Protocols),
+``docs/spec-api.md`` (the Gaussian, Gumbel, Flows and Autoencoder sections; not the Protocols, and
+tau is a float: not the optional tensor tau),
 written from the contract alone, in the way a competent library author would: plain torch
 arithmetic, the usual numerically sane forms (logsumexp, logsigmoid, max-subtracted softmax) and
 minimal input checks -- only the ones that fall out naturally, not elaborate ValueError validation.
