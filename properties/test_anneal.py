@@ -10,10 +10,13 @@ update step and flooring it, which is a different computation from the closed fo
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
+import numpy as np
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from genspec.bad_inputs import NOT_NUMBERS
 from genspec.checks import assert_close
@@ -70,6 +73,38 @@ def test_piecewise_constant_non_increasing_and_floored(impl, schedule, step) -> 
     assert impl.anneal_tau(0, **schedule) == max(schedule["tau_min"], schedule["tau0"])
     if schedule["rate"] > 0:
         assert impl.anneal_tau(10**12, **schedule) == schedule["tau_min"], "tau must reach its floor"
+
+
+@pytest.mark.tier("numerics")
+@pytest.mark.parametrize(
+    ("step", "schedule"),
+    [(10**400, {"rate": 1e-4}), (10**400, {"rate": 0.0, "tau0": 3.0}),
+     (2 * 10**308, {"rate": 1e-307, "every": 1, "tau_min": 1e-12}),
+     (10**309 + 999, {"rate": 3e-308, "every": 1000, "tau_min": 1e-15})],
+    ids=["1e400-floored", "1e400-rate0", "2e308-exp(-20)", "1e309-exp(-30)"],
+)
+def test_anneal_tau_at_steps_beyond_the_float_range(impl, step, schedule) -> None:
+    """``step`` is a Python int, unbounded: past 1.8e308 ``rate * step`` has no float, yet the temperature
+    is still defined. Oracle: the product in exact rational arithmetic (``Fraction``), then one exp."""
+    schedule = {"tau0": 1.0, "tau_min": 0.5, "every": 1000} | schedule
+    held = schedule["every"] * (step // schedule["every"])
+    product = Fraction(schedule["rate"]) * held
+    decay = 0.0 if product > 800 else math.exp(-float(product))
+    expected = max(schedule["tau_min"], schedule["tau0"] * decay)
+    got = impl.anneal_tau(step, **schedule)
+    assert_close(torch.tensor([float(got)], dtype=torch.float64), torch.tensor([expected], dtype=torch.float64),
+                 kind="elementwise", what=f"anneal_tau(a step of {len(str(step))} digits, {schedule}) = max(tau_min, tau0 exp(-rate * held_step))")
+
+
+@pytest.mark.tier("validation")
+@pytest.mark.parametrize("as_integer", [np.int64, lambda s: torch.tensor(s)], ids=["numpy.int64", "0-d tensor"])
+def test_anneal_tau_takes_a_step_counter_of_any_integer_type(impl, as_integer) -> None:
+    """A training loop's step counter is often a numpy integer or a 0-d integer tensor (an optimizer's
+    ``state['step']``): it is an integer and gives the temperature of the equal int; so does the period ``every``."""
+    for step in (0, 7, 1234):
+        got = impl.anneal_tau(as_integer(step), rate=1e-3, every=as_integer(10))
+        want = impl.anneal_tau(step, rate=1e-3, every=10)
+        assert float(got) == float(want), f"step {step} and every 10 as {type(as_integer(step))}: {got} != {want}"
 
 
 @pytest.mark.tier("validation")
