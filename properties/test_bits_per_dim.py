@@ -43,6 +43,16 @@ def test_bits_per_dim_is_the_code_length_on_the_original_scale(impl, ll, dim, n_
     assert_close(got, torch.tensor(expected), kind="elementwise", what="bits per dim, float64")
 
 
+@pytest.mark.tier("validation")
+@given(ll=st.floats(-1e4, 1e4), dim=st.integers(1, 3072))
+def test_bits_per_dim_takes_a_python_float(impl, ll, dim):
+    """A log-likelihood summed to a Python float (``loss.item()``) is a log-likelihood: the same bits as
+    the 0-d float64 tensor."""
+    got = impl.bits_per_dim(ll, dim)
+    want = impl.bits_per_dim(torch.tensor(ll, dtype=F64), dim)
+    assert_close(torch.as_tensor(got, dtype=F64), want, kind="elementwise", what=f"bits_per_dim({ll!r}, {dim})")
+
+
 @given(data=st.data())
 def test_bits_per_dim_keeps_shape_and_dtype(impl, data):
     dtype = data.draw(gst.float_dtypes())
