@@ -26,7 +26,14 @@ from hypothesis import strategies as st
 from scipy import integrate, special
 
 from genspec import strategies as gst
-from genspec.bad_inputs import BAD_TAUS, LOGITS, NOT_NUMBERS, bad_logits, bad_tensor_taus, simplex_points
+from genspec.bad_inputs import (
+    BAD_TAUS,
+    LOGITS,
+    NOT_NUMBERS,
+    bad_logits,
+    bad_tensor_taus,
+    simplex_points,
+)
 from genspec.checks import assert_close, record
 from genspec.oracles.categorical import gumbel_noise, tensor_tau_shapes
 from genspec.strategies import log_uniform, logits_cases
@@ -324,8 +331,10 @@ def test_concrete_log_prob_rejects_a_tensor_tau_with_a_bad_entry(impl, tau) -> N
 
 
 @pytest.mark.tier("validation")
-@pytest.mark.parametrize("logits", bad_logits())
+@pytest.mark.parametrize("logits", [*bad_logits(), pytest.param(LOGITS.where(LOGITS != -1.0, -math.inf), id="-inf")])
 def test_concrete_log_prob_rejects_bad_logits(impl, logits) -> None:
+    """NaN, +inf, a row of -inf, and (unlike gumbel_softmax) a single -inf: a class that is never drawn
+    puts the distribution on a face of the simplex, where it has no density (docs/spec-api.md)."""
     with pytest.raises(ValueError, match="logits"):
         impl.concrete_log_prob(simplex_points(), logits, 1.0)
 
