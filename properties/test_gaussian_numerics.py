@@ -152,3 +152,18 @@ def test_kl_normal_is_exact_to_the_edges(impl, case, same):
                     what=f"KL(q || p) at the {dtype} edges (q = p: {same})")
     if same:
         assert bool((got == 0).all()), f"KL(q || q) = {got.tolist()}, not 0"
+
+
+GAUSSIAN_ARITIES = {"reparameterize": 3, "log_normal": 3, "kl_normal_std": 2, "kl_normal": 4}
+
+
+@pytest.mark.parametrize(("function", "position"),
+                         [(f, p) for f, n in GAUSSIAN_ARITIES.items() for p in range(n)])
+def test_gaussian_functions_return_the_promoted_dtype_of_mixed_arguments(impl, function, position):
+    """One float64 argument among float32 ones: the result is float64, as plain torch arithmetic on
+    them gives (torch.promote_types), whichever argument it is."""
+    generator = torch.Generator().manual_seed(position)
+    args = [torch.randn(2, 3, generator=generator, dtype=torch.float32) for _ in range(GAUSSIAN_ARITIES[function])]
+    args[position] = args[position].to(torch.float64)
+    got = getattr(impl, function)(*args)
+    assert got.dtype == torch.float64, f"{function} with argument {position} in float64, the rest float32: {got.dtype}"
