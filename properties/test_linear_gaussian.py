@@ -342,3 +342,18 @@ def test_linear_gaussian_sample_rejects_a_count_that_is_not_an_integer(impl, n):
     model = impl.LinearGaussian(torch.ones(3, 2, dtype=F64), torch.zeros(3, dtype=F64), 0.5)
     with pytest.raises(ValueError, match=r"\bn\b"):
         model.sample(n, generator=torch.Generator().manual_seed(0))
+
+
+@pytest.mark.tier("validation")
+def test_linear_gaussian_takes_a_0d_tensor_noise_var_and_rejects_other_tensors(impl):
+    """noise_var may be a 0-d real tensor (a learned variance, say): the model of the equal float. A
+    tensor of shape (1,) or (D,) (per-coordinate noise is factor analysis, another model) or a bool
+    tensor: ValueError naming noise_var."""
+    weight = torch.tensor([[1.0, 0.5], [-0.3, 2.0], [0.7, 0.1]], dtype=F64)
+    bias, x = torch.tensor([0.2, -0.1, 0.4], dtype=F64), torch.tensor([[0.3, -1.2, 0.8]], dtype=F64)
+    want = impl.LinearGaussian(weight, bias, 0.5).log_marginal(x)
+    got = impl.LinearGaussian(weight, bias, torch.tensor(0.5, dtype=F64)).log_marginal(x)
+    assert_close(got, want, kind="identity", what="log p(x) with noise_var = tensor(0.5) vs 0.5")
+    for bad in (torch.full((1,), 0.5, dtype=F64), torch.full((3,), 0.5, dtype=F64), torch.tensor(True)):
+        with pytest.raises(ValueError, match=r"\bnoise_var\b"):
+            impl.LinearGaussian(weight, bias, bad)

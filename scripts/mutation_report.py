@@ -71,7 +71,7 @@ def report(raw: dict, triage: dict[str, dict], out: Path, *, before: dict | None
         b_killed, b_scored = _score(before["results"])
         lines.append(f"- **first run**: {b_killed} / {b_scored} = **{b_killed / b_scored:.1%}** killed; its "
                      f"{b_scored - b_killed} survivors were triaged, and the {len(closed)} that were real gaps "
-                     f"are now killed by new checks (below); the modules they were in were run again")
+                     f"are now killed by new checks (below), against which they were run again")
     lines += [
         f"- **final raw score**: {killed} / {scored} = **{killed / scored:.1%}** killed "
         f"({sum(r['status'] == 'timeout' for r in rows)} of them by the time limit; {errors} mutants that no "
