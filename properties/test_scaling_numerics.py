@@ -6,6 +6,8 @@ gradient (1 per coordinate) exact whatever the data. Oracle: mpmath. Reference: 
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import pytest
 import torch
@@ -66,3 +68,17 @@ def test_scaling_gradients_at_extreme_log_scales(impl, case):
     keep = (terms.abs() < top).all(0) & (terms.abs().sum(0) < top)
     assert_numerics(g_s[keep], terms.sum(0)[keep], kind="edge_gradient", scale=terms.abs().sum(0)[keep],
                     what="d <1, z> / d log_scale = sum_b h exp(log_scale)")
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+def test_scaling_beyond_where_half_the_log_scale_overflows(impl, dtype):
+    """log_scale above 2 log(max) (float32 187, float64 1430): even exp(log_scale / 2) overflows, and
+    h exp(log_scale) is ±inf by the sign of h, 0 at h = 0, exactly 1-to-1 with the coordinates."""
+    big = 2 * math.log(torch.finfo(dtype).max) + 10.0
+    layer = impl.Scaling(3).to(dtype)
+    with torch.no_grad():
+        layer.log_scale.copy_(torch.full((3,), big, dtype=dtype))
+    h = torch.tensor([[0.0, 1.0, -2.5]], dtype=dtype)
+    z, _ = layer(h)
+    expected = torch.tensor([[0.0, math.inf, -math.inf]], dtype=dtype)
+    assert torch.equal(z, expected), f"Scaling at log_scale = {big:.1f} ({dtype}): {z.tolist()}, not {expected.tolist()}"

@@ -44,6 +44,20 @@ def test_sparse_kl_matches_bernoulli_kl_summed_over_units(impl, data, rho):
                  what="sparse_kl = sum_j KL(Bern(rho) || Bern(rho_hat_j))")
 
 
+@given(data=st.data())
+def test_sparse_kl_takes_a_tensor_rho_one_target_per_unit(impl, data):
+    """rho may be a tensor broadcastable to rho_hat (one target per unit, ``(H,)``): the sum over units of
+    KL(Bern(rho_j) || Bern(rho_hat_j)) (docs/spec-api.md)."""
+    dtype = data.draw(gst.float_dtypes(), label="dtype")
+    rho_hat = _rho_hats(data, dtype)
+    rho = data.draw(gst.tensors(rho_hat.shape[-1:], dtype=dtype, min_value=0.01, max_value=0.99), label="rho")
+    got = impl.sparse_kl(rho, rho_hat)
+    q, r = rho_hat.to(torch.float64).numpy(), rho.to(torch.float64).numpy()
+    want = torch.from_numpy(special.kl_div(r, q) + special.kl_div(1 - r, 1 - q)).sum(-1)
+    assert got.shape == rho_hat.shape[:-1] and got.dtype == dtype
+    assert_close(got, want, kind="reduction", what="sparse_kl with a per-unit rho = sum_j KL(Bern(rho_j) || Bern(rho_hat_j))")
+
+
 @pytest.mark.tier("numerics")
 @given(data=st.data(), rho=rhos)
 def test_sparse_kl_is_nonnegative_and_zero_exactly_at_rho(impl, data, rho):
