@@ -148,28 +148,43 @@ def _describe_end(returncode: int) -> str:
 
 
 def _supervise(proc: subprocess.Popen[bytes], events_path: Path, hang_limit: float) -> tuple[int, bool, bool]:
-    """Wait for the child; kill it when it makes no progress for ``hang_limit`` s (0: never).
-    Returns (returncode, hung, interrupted)."""
+    """Wait for the child; kill it when it makes no progress for ``hang_limit`` s (0: never); on SIGINT or
+    SIGTERM interrupt it (its process group) and wait for it. Returns (returncode, hung, interrupted)."""
     last_size, last_progress, started = -1, time.monotonic(), False
     hung = interrupted = False
-    while True:
-        try:
-            code = proc.wait(timeout=1.0)
-            return code, hung, interrupted
-        except subprocess.TimeoutExpired:
-            pass
-        except KeyboardInterrupt:
-            interrupted = True
-            _stop(proc, graceful=True)
-            continue
-        size = events_path.stat().st_size if events_path.exists() else 0
-        if size != last_size:
-            last_size, last_progress = size, time.monotonic()
-            started = started or size > 0
-        limit = hang_limit if started else max(hang_limit, COLLECTION_ALLOWANCE_S)
-        if hang_limit > 0 and time.monotonic() - last_progress > limit:
-            hung = True
-            _stop(proc, graceful=False)
+    requests: list[int] = []  # SIGINT/SIGTERM received: a flag, not an exception that could land anywhere
+    previous = {sig: signal.signal(sig, lambda signum, _frame: requests.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while True:
+            if requests and not interrupted:
+                interrupted = True
+                _stop(proc, graceful=True)
+            try:
+                code = proc.wait(timeout=1.0)
+                return code, hung, interrupted
+            except subprocess.TimeoutExpired:
+                pass
+            if not hung and _no_progress(events_path, hang_limit, progress := [last_size, last_progress, started]):
+                hung = True
+                _stop(proc, graceful=False)
+            last_size, last_progress, started = progress
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _no_progress(events_path: Path, hang_limit: float, progress: list) -> bool:
+    """Whether the child has written no event for longer than its limit; updates ``progress``
+    (``[last_size, last_progress, started]``) in place."""
+    last_size, last_progress, started = progress
+    size = events_path.stat().st_size if events_path.exists() else 0
+    if size != last_size:
+        last_size, last_progress = size, time.monotonic()
+        started = started or size > 0
+    progress[:] = [last_size, last_progress, started]
+    limit = hang_limit if started else max(hang_limit, COLLECTION_ALLOWANCE_S)
+    return hang_limit > 0 and time.monotonic() - last_progress > limit
 
 
 def _stop(proc: subprocess.Popen[bytes], *, graceful: bool) -> None:
@@ -244,11 +259,7 @@ def run(opts: CheckOptions) -> int:
             skip_path.write_text("\n".join(sorted(skip_ids)) + "\n")
         args = _child_args(opts, impl, events_path, skip_path)
         proc = subprocess.Popen(args, cwd=invocation, env=env, start_new_session=True)
-        previous_sigterm = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-        try:
-            returncode, hung, interrupted = _supervise(proc, events_path, hang_limit)
-        finally:
-            signal.signal(signal.SIGTERM, previous_sigterm)
+        returncode, hung, interrupted = _supervise(proc, events_path, hang_limit)
         attempt = Attempt(returncode, read_events(events_path), hung=hung, interrupted=interrupted)
         if attempt.of("start") and start is None:
             start = attempt.of("start")[0]
