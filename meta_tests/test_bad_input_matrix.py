@@ -5,6 +5,7 @@ in an input the contract allows; never a raw error, a silent NaN or a bad input 
 from __future__ import annotations
 
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,19 @@ def test_the_matrix_covers_every_contract_name_in_seconds(run) -> None:
     assert covered == set(all_names()), f"not covered: {sorted(set(all_names()) - covered)}"
     assert len(cases) > 900, f"only {len(cases)} cases"
     assert seconds < 5.0, f"the matrix took {seconds:.1f} s"
+
+
+ONE_STYLE = re.compile(r"(ValueError|TypeError): Expected (?P<name>[A-Za-z_][\w.\[\]]*) \(.+?\) to .+, but found .+", re.S)
+"""The reference's one message style: ``Expected <name> (<what was passed>) to <constraint>, but found <value>``."""
+
+
+def test_every_error_of_the_reference_speaks_in_one_style(run) -> None:
+    """Each clear error names an argument of the call, what was passed, the constraint and the value
+    found (the torch.distributions form), whichever concept raised it."""
+    cases, _ = run
+    odd = [c for c in cases if c.outcome == "clear error" and not ONE_STYLE.fullmatch(c.detail)]
+    listing = "\n".join(f"{c.target}({c.argument}={c.case}): {c.detail}" for c in odd[:10])
+    assert not odd, f"{len(odd)} errors not in the one style:\n{listing}"
 
 
 def test_every_allow_list_entry_is_used(run) -> None:

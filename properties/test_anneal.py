@@ -112,8 +112,11 @@ def test_anneal_tau_takes_a_step_counter_of_any_integer_type(impl, as_integer) -
     ("kwargs", "name"),
     [({"step": -1}, "step"), ({"step": 10, "every": 0}, "every"), ({"step": 10, "tau0": 0.0}, "tau0"),
      ({"step": 10, "tau_min": -0.5}, "tau_min"), ({"step": 10, "tau_min": math.nan}, "tau_min"),
-     ({"step": 10, "rate": -1e-4}, "rate"), ({"step": 10, "tau0": math.inf}, "tau0")],
-    ids=["step<0", "every=0", "tau0=0", "tau_min<0", "tau_min=nan", "rate<0", "tau0=inf"],
+     ({"step": 10, "rate": -1e-4}, "rate"), ({"step": 10, "tau0": math.inf}, "tau0"),
+     ({"step": torch.tensor([3])}, "step"), ({"step": torch.tensor(True)}, "step"),
+     ({"step": 10, "every": torch.tensor([[10]])}, "every"), ({"step": torch.tensor(3.0)}, "step")],
+    ids=["step<0", "every=0", "tau0=0", "tau_min<0", "tau_min=nan", "rate<0", "tau0=inf", "step-tensor-(1,)",
+         "step-bool-tensor", "every-tensor-(1,1)", "step-float-tensor"],
 )
 def test_anneal_tau_rejects_bad_arguments(impl, kwargs, name) -> None:
     step = kwargs.pop("step")

@@ -55,16 +55,21 @@ def test_reparameterize_is_exact_to_the_edges(impl, case):
 @pytest.mark.parametrize("dtype", ALL, ids=str)
 def test_reparameterize_with_zero_noise_is_mu_at_any_logvar(impl, dtype):
     """eps = 0 gives z = mu exactly, dz/dmu = 1 and dz/dlogvar = 0, for every finite logvar (the
-    dtype's largest included): exp(logvar / 2) overflowing to inf must not make 0 · inf = NaN."""
+    dtype's largest included): exp(logvar / 2) overflowing to inf must not make 0 · inf = NaN. The
+    Jacobian in the noise stays dz/deps = exp(logvar / 2): +inf where that overflows, 0 where it
+    underflows (a guard against 0 · inf must not change the derivative it guards)."""
     top = float(torch.finfo(dtype).max)
     logvar = torch.tensor([[0.0, 89.0, 178.0, 1600.0 if dtype == dom.F64 else 100.0, top, -top]], dtype=dtype)
     logvar = logvar.clamp(-top, top).requires_grad_(True)
     mu = torch.tensor([[1.5, -2.0, 0.0, 3.0, -0.25, 7.0]], dtype=dtype, requires_grad=True)
-    z = impl.reparameterize(mu, logvar, torch.zeros_like(mu))
+    eps = torch.zeros_like(mu, requires_grad=True)
+    z = impl.reparameterize(mu, logvar, eps)
     assert torch.equal(z.detach(), mu.detach()), f"reparameterize(mu, logvar, 0) = {z.tolist()}, not mu = {mu.tolist()}"
-    g_mu, g_logvar = torch.autograd.grad(z.sum(), (mu, logvar))
+    g_mu, g_logvar, g_eps = torch.autograd.grad(z.sum(), (mu, logvar, eps))
     assert torch.equal(g_mu, torch.ones_like(mu)), f"dz/dmu = {g_mu.tolist()} at eps = 0"
     assert torch.equal(g_logvar, torch.zeros_like(logvar)), f"dz/dlogvar = {g_logvar.tolist()} at eps = 0"
+    assert_numerics(g_eps, mp_map(lambda lv: mpmath.exp(lv / 2), logvar.detach()), kind="edge_gradient",
+                    what=f"dz/deps = exp(logvar / 2) at eps = 0 ({dtype})")
 
 
 @settings(max_examples=6)

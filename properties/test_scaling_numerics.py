@@ -73,12 +73,17 @@ def test_scaling_gradients_at_extreme_log_scales(impl, case):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
 def test_scaling_beyond_where_half_the_log_scale_overflows(impl, dtype):
     """log_scale above 2 log(max) (float32 187, float64 1430): even exp(log_scale / 2) overflows, and
-    h exp(log_scale) is ±inf by the sign of h, 0 at h = 0, exactly 1-to-1 with the coordinates."""
+    h exp(log_scale) is ±inf by the sign of h, 0 at h = 0, exactly 1-to-1 with the coordinates; the
+    Jacobian's diagonal dz/dh = exp(log_scale) is +inf at every coordinate, h = 0 included."""
     big = 2 * math.log(torch.finfo(dtype).max) + 10.0
     layer = impl.Scaling(3).to(dtype)
     with torch.no_grad():
         layer.log_scale.copy_(torch.full((3,), big, dtype=dtype))
-    h = torch.tensor([[0.0, 1.0, -2.5]], dtype=dtype)
+    h = torch.tensor([[0.0, 1.0, -2.5]], dtype=dtype, requires_grad=True)
     z, _ = layer(h)
     expected = torch.tensor([[0.0, math.inf, -math.inf]], dtype=dtype)
-    assert torch.equal(z, expected), f"Scaling at log_scale = {big:.1f} ({dtype}): {z.tolist()}, not {expected.tolist()}"
+    assert torch.equal(z.detach(), expected), (
+        f"Scaling at log_scale = {big:.1f} ({dtype}): {z.tolist()}, not {expected.tolist()}")
+    (g_h,) = torch.autograd.grad(z.sum(), (h,))
+    assert torch.equal(g_h, torch.full_like(h, math.inf)), (
+        f"dz/dh at log_scale = {big:.1f} ({dtype}): {g_h.tolist()}, not exp(log_scale) = +inf everywhere")

@@ -45,8 +45,8 @@ def anneal_tau(
     Returns:
         A Python float.
     """
-    step = integer("step", step, minimum=0, maximum=None, index=True)
-    every = integer("every", every, minimum=1, maximum=None, index=True)
+    step = integer("step", step, minimum=0, maximum=None)
+    every = integer("every", every, minimum=1, maximum=None)
     tau0 = positive_number("tau0", tau0)
     rate = non_negative_number("rate", rate)
     tau_min = positive_number("tau_min", tau_min)

@@ -19,12 +19,12 @@ variance is always passed as its logarithm ``logvar``; the standard deviation is
 
 Numerics: every function computes in float64 and rounds its result once to the inputs' dtype, and
 forms each product with an exponential, ``d * exp(c)``, as ``(d * exp(c / 2)) * exp(c / 2)``
-(``_times_exp``): it overflows only where the product does, and is exactly 0 where d = 0 even where
+(``times_exp``): it overflows only where the product does, and is exactly 0 where d = 0 even where
 ``exp(c / 2)`` alone overflows (no ``0 * inf = NaN``: z = mu at eps = 0 for every finite logvar,
 log N(mu; mu, logvar) for logvar = -1600). The squared Mahalanobis term is
 ``((x - mu) * exp(-logvar / 2))^2``, the KL's variance ratio is ``exp(logvar_q - logvar_p)`` (never a
 ratio of exponentials), and ``(exp(t) - 1 - t) / 2`` is ``(expm1(t) - t) / 2``, or
-``exp(t) / 2 - (1 + t) / 2`` with ``exp(t) / 2`` formed as ``_times_exp(1/2, t)`` where ``exp(t)``
+``exp(t) / 2 - (1 + t) / 2`` with ``exp(t) / 2`` formed as ``times_exp(1/2, t)`` where ``exp(t)``
 overflows and its half does not.
 
 The KLs are *summed* over the event dimension (a mean over it is a common shipped bug: it shrinks
@@ -82,19 +82,27 @@ def _wide(*tensors: Tensor) -> tuple[torch.dtype, list[Tensor]]:
     return dtype, [t.to(_WIDE) for t in tensors]
 
 
-def _times_exp(d: Tensor, c: Tensor) -> Tensor:
-    """``d * exp(c)`` as ``(d * exp(c / 2)) * exp(c / 2)``: finite wherever the product is, and exactly 0
-    (with finite gradients) where d = 0, even where ``exp(c / 2)`` overflows."""
+def times_exp(d: Tensor, c: Tensor) -> Tensor:
+    """``d * exp(c)`` (``c`` broadcasts against ``d``) as ``(d * exp(c / 2)) * exp(c / 2)``: finite
+    wherever the product is, and exactly 0 where d = 0 even where ``exp(c / 2)`` overflows, with the
+    true derivatives there: ``exp(c) = +inf`` in d (formed as ``(d * max) * max``, which overflows
+    exactly when exp(c) does) and ``d * exp(c) = 0`` in c.
+
+    A building block of the Gaussian functions, ``Scaling`` and catalogue entries; not part of the
+    contract. Runs in the promoted dtype of ``d`` and ``c``.
+    """
+    largest = torch.finfo(torch.promote_types(d.dtype, c.dtype)).max
     half = c / 2
-    e = torch.exp(torch.where((d == 0) & (half > _LOG_MAX), 0.0, half))
-    return (d * e) * e
+    at_zero = (d == 0) & (half > math.log(largest))
+    e = torch.exp(half.masked_fill(at_zero, 0.0))  # no inf where the other branch is taken: no 0 * inf
+    return torch.where(at_zero, (d * largest) * largest, (d * e) * e)
 
 
 def _half_expm1_minus(t: Tensor) -> Tensor:
     """``(exp(t) - 1 - t) / 2`` (>= 0), accurate near t = 0 and finite wherever ``exp(t) / 2`` is."""
     big = t > _LOG_MAX
     small = torch.where(big, 0.0, t)
-    return torch.where(big, _times_exp(torch.full_like(t, 0.5), t) - 0.5 * (1 + t),
+    return torch.where(big, times_exp(torch.full_like(t, 0.5), t) - 0.5 * (1 + t),
                        0.5 * (torch.expm1(small) - small))
 
 
@@ -121,7 +129,7 @@ def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor) -> Tensor:
     """
     check_gaussian(mu=mu, logvar=logvar, eps=eps)
     dtype, (mu, logvar, eps) = _wide(mu, logvar, eps)
-    return (mu + _times_exp(eps, logvar / 2)).to(dtype)  # = mu + (eps * exp(logvar / 4)) * exp(logvar / 4)
+    return (mu + times_exp(eps, logvar / 2)).to(dtype)  # = mu + (eps * exp(logvar / 4)) * exp(logvar / 4)
 
 
 def log_normal(x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
@@ -138,7 +146,7 @@ def log_normal(x: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
     """
     check_gaussian(x=x, mu=mu, logvar=logvar)
     dtype, (x, mu, logvar) = _wide(x, mu, logvar)
-    sq = _times_exp(x - mu, -logvar / 2).square()  # ((x - mu) exp(-logvar / 2))^2, never 0 * inf
+    sq = times_exp(x - mu, -logvar / 2).square()  # ((x - mu) exp(-logvar / 2))^2, never 0 * inf
     return (-0.5 * (_LOG_2PI + logvar + sq).sum(dim=-1)).to(dtype)
 
 
@@ -173,5 +181,5 @@ def kl_normal(mu_q: Tensor, logvar_q: Tensor, mu_p: Tensor, logvar_p: Tensor) ->
     """
     check_gaussian(mu_q=mu_q, logvar_q=logvar_q, mu_p=mu_p, logvar_p=logvar_p)
     dtype, (mu_q, logvar_q, mu_p, logvar_p) = _wide(mu_q, logvar_q, mu_p, logvar_p)
-    shift = _times_exp(mu_q - mu_p, -logvar_p / 2).square()  # (mu_q - mu_p)^2 exp(-logvar_p), never 0 * inf
+    shift = times_exp(mu_q - mu_p, -logvar_p / 2).square()  # (mu_q - mu_p)^2 exp(-logvar_p), never 0 * inf
     return (_half_expm1_minus(logvar_q - logvar_p) + 0.5 * shift).sum(dim=-1).to(dtype)

@@ -42,7 +42,7 @@ from typing import Callable, Literal
 import torch
 from torch import Tensor
 
-from genspec.reference.gaussian import _WIDE, _times_exp, reparameterize
+from genspec.reference.gaussian import _WIDE, times_exp, reparameterize
 from genspec.reference.validation import (
     check_callable, check_choice, check_event, check_finite, check_floating, check_generator, expected, first_index,
     integer,
@@ -151,7 +151,7 @@ def score_function_gradient(
         grad_logvar = torch.where(half == 0, 0.0, value * half)  # f(z) (eps^2 - 1) / 2
         if reduction == "mean":  # 1 / sigma is the same for every draw: average first, then scale
             weighted, grad_logvar, reduction = weighted.mean(0), grad_logvar.mean(0), "none"
-        grad_mu = _times_exp(weighted, -logvar64 / 2)  # f(z) eps / sigma
+        grad_mu = times_exp(weighted, -logvar64 / 2)  # f(z) eps / sigma
     return reduce_draws((grad_mu.to(dtype), grad_logvar.to(dtype)), reduction)
 
 

@@ -51,7 +51,7 @@ import math
 import torch
 from torch import Tensor
 
-from genspec.reference.gaussian import _WIDE, _times_exp, check_gaussian, kl_normal_std
+from genspec.reference.gaussian import _WIDE, times_exp, check_gaussian, kl_normal_std
 from genspec.reference.validation import (
     check_event, check_finite, check_floating, check_generator, expected, integer, positive_number,
 )
@@ -217,7 +217,7 @@ class LinearGaussian:
         w, b, s2 = self._wide()
         mu64, logvar64 = mu.to(_WIDE), logvar.to(_WIDE)
         residual = (x.to(_WIDE) - b) - mu64 @ w.T  # centred first
-        spread = _times_exp(w.square().sum(0).expand_as(logvar64), logvar64).sum(-1)  # sum_j |W_j|^2 exp(logvar_j)
+        spread = times_exp(w.square().sum(0).expand_as(logvar64), logvar64).sum(-1)  # sum_j |W_j|^2 exp(logvar_j)
         expected_log_lik = -0.5 * (self.dim_x * (_LOG_2PI + s2.log()) + (residual.square().sum(-1) + spread) / s2)
         return self._out(expected_log_lik - kl_normal_std(mu64, logvar64))
 

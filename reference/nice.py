@@ -35,23 +35,19 @@ from genspec.reference.partitions import interleaved_mask
 from genspec.reference.priors import sample_standard_logistic, standard_logistic_log_prob, standard_normal_log_prob
 from genspec.reference.scaling import Scaling
 from genspec.reference.validation import (
-    check_choice, check_finite, check_floating, check_generator, integer, positive_number,
+    MAX_SIZE, check_choice, check_finite, check_floating, check_generator, integer, positive_number,
 )
 
 __all__ = ["NICE", "coupling_mlp"]
 
 PRIORS: tuple[str, ...] = ("logistic", "gaussian")
 
-_MAX_SIZE = 2**31 - 1
-"""The largest width, depth or number of layers accepted (a larger one could never be built)."""
-
-
 def coupling_mlp(in_features: int, out_features: int, *, hidden: int, depth: int) -> nn.Sequential:
     """A ReLU MLP ``(*batch, in_features) -> (*batch, out_features)`` with ``depth`` hidden layers
     of ``hidden`` units and a linear output layer (``depth=0``: a single linear layer)."""
     for name, value, low in (("in_features", in_features, 1), ("out_features", out_features, 1),
                              ("hidden", hidden, 1), ("depth", depth, 0)):
-        integer(name, value, minimum=low, maximum=_MAX_SIZE)
+        integer(name, value, minimum=low, maximum=MAX_SIZE)
     layers: list[nn.Module] = []
     width = in_features
     for _ in range(depth):
@@ -75,8 +71,8 @@ class NICE(nn.Module):
     def __init__(self, dim: int, *, couplings: int = 4, hidden: int = 1000, depth: int = 5,
                  prior: str = "logistic") -> None:
         super().__init__()
-        integer("dim", dim, minimum=2, maximum=_MAX_SIZE)  # both sides of the partition non-empty
-        integer("couplings", couplings, minimum=1, maximum=_MAX_SIZE)
+        integer("dim", dim, minimum=2, maximum=MAX_SIZE)  # both sides of the partition non-empty
+        integer("couplings", couplings, minimum=1, maximum=MAX_SIZE)
         check_choice("prior", prior, PRIORS)
         self.dim = dim
         self.prior = prior

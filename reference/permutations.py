@@ -25,13 +25,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from genspec.reference.validation import check_generator, check_tensor, expected, integer
+from genspec.reference.validation import MAX_SIZE, check_generator, check_tensor, expected, integer
 
 __all__ = ["Permutation", "ReversePermutation", "SwapHalves", "RandomPermutation"]
-
-_MAX_DIM = 2**31 - 1
-"""The largest number of coordinates accepted (a larger permutation could never be allocated)."""
-
 
 class Permutation(nn.Module):
     """A fixed permutation of the last dimension: ``y = x[..., permutation]``, log_det = 0.
@@ -82,7 +78,7 @@ class Permutation(nn.Module):
 
 
 def _check_dim(dim: int) -> None:
-    integer("dim", dim, minimum=1, maximum=_MAX_DIM)
+    integer("dim", dim, minimum=1, maximum=MAX_SIZE)
 
 
 class ReversePermutation(Permutation):

@@ -27,26 +27,13 @@ References:
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
-from genspec.reference.validation import check_floating, expected, integer
+from genspec.reference.gaussian import times_exp
+from genspec.reference.validation import MAX_SIZE, check_floating, expected, integer
 
 __all__ = ["Scaling"]
-
-_MAX_DIM = 2**31 - 1
-"""The largest number of coordinates accepted (a larger log_scale could never be allocated)."""
-
-
-def _times_exp(h: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-    """``h * exp(s)`` as ``(h * exp(s / 2)) * exp(s / 2)``, exactly 0 where h = 0 even where
-    ``exp(s / 2)`` overflows (``s`` broadcasts against ``h``)."""
-    half = s / 2
-    big = half > math.log(torch.finfo(h.dtype).max)
-    e = torch.exp(torch.where((h == 0) & big, 0.0, half))
-    return (h * e) * e
 
 
 class Scaling(nn.Module):
@@ -58,7 +45,7 @@ class Scaling(nn.Module):
 
     def __init__(self, dim: int) -> None:
         super().__init__()
-        integer("dim", dim, minimum=1, maximum=_MAX_DIM)
+        integer("dim", dim, minimum=1, maximum=MAX_SIZE)
         self.log_scale = nn.Parameter(torch.zeros(dim))
 
     def _check(self, x: torch.Tensor, name: str) -> None:
@@ -72,14 +59,14 @@ class Scaling(nn.Module):
         self._check(h, "h")
         log_scale = self.log_scale.to(h.dtype)
         log_det = h.new_zeros(h.shape[:-1]) + log_scale.sum()
-        return _times_exp(h, log_scale), log_det
+        return times_exp(h, log_scale), log_det
 
     def inverse(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Latent to data: ``(*batch, D) -> ((*batch, D), (*batch,))``."""
         self._check(z, "z")
         log_scale = self.log_scale.to(z.dtype)
         log_det = z.new_zeros(z.shape[:-1]) - log_scale.sum()
-        return _times_exp(z, -log_scale), log_det
+        return times_exp(z, -log_scale), log_det
 
     def extra_repr(self) -> str:
         return f"dim={self.log_scale.numel()}"

@@ -43,12 +43,10 @@ from genspec.reference.validation import (
 __all__ = ["l1_activity_penalty", "sparse_kl", "sparse_kl_penalty"]
 
 
-def _f(t: torch.Tensor, log1p_t: torch.Tensor | None = None) -> torch.Tensor:
-    """``t − log1p(t)``, which is ≥ 0 for t > −1; the clamp removes round-off below 0. ``log1p_t``,
-    where given, replaces ``log1p(t)`` for t < −1/2 (computed from the operands, not from a t that
-    rounded towards −1)."""
-    if log1p_t is None:
-        return (t - torch.log1p(t)).clamp_min(0.0)
+def _f(t: torch.Tensor, log1p_t: torch.Tensor) -> torch.Tensor:
+    """``t − log1p(t)``, which is ≥ 0 for t > −1; the clamp removes round-off below 0. ``log1p_t``
+    replaces ``log1p(t)`` for t < −1/2 (computed from the operands, not from a t that rounded
+    towards −1)."""
     near = t >= -0.5
     log1p = torch.where(near, torch.log1p(torch.where(near, t, 0.0)), log1p_t)
     return (t - log1p).clamp_min(0.0)

@@ -38,15 +38,18 @@ import torch
 from torch import Tensor
 
 __all__ = [
-    "INT64_MAX", "as_shape", "broadcast_shape", "check_callable", "check_choice", "check_device",
+    "INT64_MAX", "MAX_SIZE", "as_shape", "broadcast_shape", "check_callable", "check_choice", "check_device",
     "check_dtype", "check_event", "check_event_sizes", "check_finite", "check_flag", "check_floating",
     "check_generator", "check_interval", "check_logits", "check_no_nan", "check_tau", "check_tau_shape",
     "check_tensor", "describe", "expected", "first_index", "integer", "non_negative_number", "number_in",
     "positive_number", "real_number",
 ]
 
-INT64_MAX = 2**63 - 1
-"""The largest count (a size, a number of draws or layers) torch can hold."""
+INT64_MAX = torch.iinfo(torch.int64).max
+"""The largest count (a number of draws, a step) torch can hold: 2**63 - 1."""
+MAX_SIZE = torch.iinfo(torch.int32).max
+"""The largest size of one dimension of a layer, mask or permutation the flows accept: 2**31 - 1
+(a larger one could never be allocated on one device; the check says so before torch fails)."""
 
 
 # ------------------------------------------------------------------ the message
@@ -194,24 +197,20 @@ def number_in(name: str, value: object, low: float, high: float, *, open: bool =
     return number
 
 
-def integer(name: str, value: object, *, minimum: int | None = None, maximum: int | None = INT64_MAX,
-            index: bool = False) -> int:
+def integer(name: str, value: object, *, minimum: int | None = None, maximum: int | None = INT64_MAX) -> int:
     """``value`` as an int within ``[minimum, maximum]``; otherwise ValueError naming ``name``.
 
-    A bool is never an integer here. ``index=True`` also takes what ``operator.index`` takes (numpy
-    integers, 0-d integer tensors); otherwise only ``int``. ``maximum=None``: no upper bound.
+    An integer is what ``operator.index`` takes (an int, a numpy integer, a 0-d integer tensor: a
+    training loop's counters are often one of these), never a bool or a tensor with dimensions. ``maximum=None``: no upper bound.
     """
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, Tensor) and value.dtype == torch.bool):
         raise ValueError(expected(name, value, "be an integer, not a bool"))
-    if index:
-        try:
-            number = operator.index(value)  # type: ignore[arg-type]
-        except TypeError:
-            raise ValueError(expected(name, value, "be an integer")) from None
-    elif isinstance(value, int):
-        number = value
-    else:
-        raise ValueError(expected(name, value, "be an integer"))
+    if isinstance(value, Tensor) and value.dim() != 0:
+        raise ValueError(expected(name, value, "be an integer (a 0-d tensor at most)"))
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValueError(expected(name, value, "be an integer")) from None
     if minimum is not None and number < minimum:
         raise ValueError(expected(name, value, f"be an integer >= {minimum}"))
     if maximum is not None and number > maximum:

@@ -11,7 +11,8 @@ are not mutated.
 Every worker (``--jobs``) copies the repository once to a scratch folder, so the checkout is never
 touched, and runs its share of the mutants in one Python process: it writes a mutant into its copy,
 forgets the project's modules, runs the module's spec area in process
-(``pytest --area=AREA -x -q``; every area for a module outside the contract) and restores the file.
+(``pytest --area=AREA -x -q``; every area for a module outside the contract; then, if every check
+passed, the reference's own house tests ``HOUSE_TESTS``) and restores the file.
 A mutant is *killed* when a check fails, *survived* when the area passes, *timeout* when it runs past
 ``--timeout`` (counted as killed, as mutmut does; its worker is restarted) and *error* when it no
 longer compiles (not counted).
@@ -77,6 +78,10 @@ def _purge_project_modules() -> None:
             del sys.modules[name]
 
 
+HOUSE_TESTS = ["meta_tests/test_reference_messages.py"]
+"""Tests of the reference itself, not of an implementation (its one message style): run against a
+mutant that the module's spec area lets through."""
+
 _AREA_FILES: dict[str | None, list[str]] = {}
 
 
@@ -132,6 +137,12 @@ def _run_one(work: Path, m: dict, extra: list[str]) -> dict:
                 "-p", "no:unraisableexception", "--assert=plain", "--rootdir", str(work), *extra, *files]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             rc = int(pytest.main(args, plugins=[_FirstFailure()]))
+        if rc == 0:  # the spec suite let it through: the reference's own house tests have their say
+            _purge_project_modules()
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                rc = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:unraisableexception",
+                                      "--assert=plain", "--rootdir", str(work), *HOUSE_TESTS],
+                                     plugins=[_FirstFailure()]))
     finally:
         target.write_text(original)
     status = "survived" if rc == 0 else ("killed" if rc in (1, 2, 3) else f"rc{rc}")
