@@ -280,7 +280,7 @@ def main() -> None:
         triage_path = ROOT / "docs" / "mutation_triage.json"
         triage = json.loads(triage_path.read_text()) if triage_path.exists() else {}
         report(raw, triage, ROOT / "docs" / "mutation.md", before=before)
-        print(f"wrote docs/mutation.md from {args.out}")
+        print(f"wrote docs/mutation.md from {', '.join(args.raw or [args.out])}")
         return
     files = [ROOT / f for f in args.files] if args.files else sorted((ROOT / "reference").glob("*.py"))
     files = [f for f in files if f.name != "__init__.py"]
