@@ -38,6 +38,6 @@ def test_bits_per_dim_at_the_largest_counts(impl, dtype):
     ll = torch.tensor([-1e30, -5.0, 0.0, 1e30], dtype=dtype)
     for num_dims, n_bins in ((largest, 256), (784, largest), (largest, largest)):
         got = impl.bits_per_dim(ll, num_dims, n_bins=n_bins)
-        truth = mp_map(lambda v: (num_dims * mpmath.log(n_bins) - v) / (num_dims * mpmath.log(2)), ll)
+        truth = mp_map(lambda v, d=num_dims, n=n_bins: (d * mpmath.log(n) - v) / (d * mpmath.log(2)), ll)
         assert_numerics(got, truth, kind="edge_elementwise", scale=truth.abs(),
                         what=f"bits per dim at D = {num_dims}, n_bins = {n_bins} ({dtype})")
