@@ -48,6 +48,7 @@ def bits_per_dim(log_likelihood: torch.Tensor | float, num_dims: int, *, n_bins:
         -inf log-likelihood (a zero density) gives +inf bits.
     """
     log_likelihood = check_arguments(log_likelihood, num_dims, n_bins)
+    num_dims, n_bins = int(num_dims), int(n_bins)  # a numpy or 0-d tensor count as the int it is
     return (num_dims * math.log(n_bins) - log_likelihood) / (num_dims * math.log(2.0))
 
 

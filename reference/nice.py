@@ -42,12 +42,14 @@ __all__ = ["NICE", "coupling_mlp"]
 
 PRIORS: tuple[str, ...] = ("logistic", "gaussian")
 
+
 def coupling_mlp(in_features: int, out_features: int, *, hidden: int, depth: int) -> nn.Sequential:
     """A ReLU MLP ``(*batch, in_features) -> (*batch, out_features)`` with ``depth`` hidden layers
     of ``hidden`` units and a linear output layer (``depth=0``: a single linear layer)."""
-    for name, value, low in (("in_features", in_features, 1), ("out_features", out_features, 1),
-                             ("hidden", hidden, 1), ("depth", depth, 0)):
+    in_features, out_features, hidden, depth = (
         integer(name, value, minimum=low, maximum=MAX_SIZE)
+        for name, value, low in (("in_features", in_features, 1), ("out_features", out_features, 1),
+                                 ("hidden", hidden, 1), ("depth", depth, 0)))
     layers: list[nn.Module] = []
     width = in_features
     for _ in range(depth):
@@ -71,8 +73,8 @@ class NICE(nn.Module):
     def __init__(self, dim: int, *, couplings: int = 4, hidden: int = 1000, depth: int = 5,
                  prior: str = "logistic") -> None:
         super().__init__()
-        integer("dim", dim, minimum=2, maximum=MAX_SIZE)  # both sides of the partition non-empty
-        integer("couplings", couplings, minimum=1, maximum=MAX_SIZE)
+        dim = integer("dim", dim, minimum=2, maximum=MAX_SIZE)  # both sides of the partition non-empty
+        couplings = integer("couplings", couplings, minimum=1, maximum=MAX_SIZE)
         check_choice("prior", prior, PRIORS)
         self.dim = dim
         self.prior = prior

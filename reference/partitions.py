@@ -36,7 +36,7 @@ def interleaved_mask(dim: int, *, odd: bool = False, device: torch.device | str 
     Returns:
         A bool tensor of shape ``(D,)``; True where ``i % 2 == int(odd)``.
     """
-    integer("dim", dim, minimum=2, maximum=MAX_SIZE)  # both sides of the partition non-empty
+    dim = integer("dim", dim, minimum=2, maximum=MAX_SIZE)  # both sides of the partition non-empty
     check_flag("odd", odd)
     device = check_device("device", device)
     return torch.arange(dim, device=device) % 2 == int(odd)

@@ -29,6 +29,7 @@ from genspec.reference.validation import MAX_SIZE, check_generator, check_tensor
 
 __all__ = ["Permutation", "ReversePermutation", "SwapHalves", "RandomPermutation"]
 
+
 class Permutation(nn.Module):
     """A fixed permutation of the last dimension: ``y = x[..., permutation]``, log_det = 0.
 
@@ -77,15 +78,15 @@ class Permutation(nn.Module):
         return f"dim={self.dim}"
 
 
-def _check_dim(dim: int) -> None:
-    integer("dim", dim, minimum=1, maximum=MAX_SIZE)
+def _check_dim(dim: int) -> int:
+    return integer("dim", dim, minimum=1, maximum=MAX_SIZE)
 
 
 class ReversePermutation(Permutation):
     """Reverse the coordinates: p = (D-1, ..., 1, 0). Its own inverse."""
 
     def __init__(self, dim: int) -> None:
-        _check_dim(dim)
+        dim = _check_dim(dim)
         super().__init__(torch.arange(dim - 1, -1, -1))
 
 
@@ -93,7 +94,7 @@ class SwapHalves(Permutation):
     """Swap the halves: y = (x[h:], x[:h]) with h = D // 2. Its own inverse only for even D."""
 
     def __init__(self, dim: int) -> None:
-        _check_dim(dim)
+        dim = _check_dim(dim)
         h = dim // 2
         super().__init__(torch.cat([torch.arange(h, dim), torch.arange(0, h)]))
 
@@ -102,7 +103,7 @@ class RandomPermutation(Permutation):
     """A permutation drawn once, uniformly, with ``torch.randperm(dim, generator=generator)``."""
 
     def __init__(self, dim: int, *, generator: torch.Generator | None = None) -> None:
-        _check_dim(dim)
+        dim = _check_dim(dim)
         check_generator(generator)
         device = generator.device if generator is not None else "cpu"
         super().__init__(torch.randperm(dim, generator=generator, device=device).cpu())

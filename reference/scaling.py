@@ -45,7 +45,7 @@ class Scaling(nn.Module):
 
     def __init__(self, dim: int) -> None:
         super().__init__()
-        integer("dim", dim, minimum=1, maximum=MAX_SIZE)
+        dim = integer("dim", dim, minimum=1, maximum=MAX_SIZE)
         self.log_scale = nn.Parameter(torch.zeros(dim))
 
     def _check(self, x: torch.Tensor, name: str) -> None:

@@ -201,7 +201,8 @@ def integer(name: str, value: object, *, minimum: int | None = None, maximum: in
     """``value`` as an int within ``[minimum, maximum]``; otherwise ValueError naming ``name``.
 
     An integer is what ``operator.index`` takes (an int, a numpy integer, a 0-d integer tensor: a
-    training loop's counters are often one of these), never a bool or a tensor with dimensions. ``maximum=None``: no upper bound.
+    training loop's counters are often one of these), never a bool or a tensor with dimensions.
+    ``maximum=None``: no upper bound.
     """
     if isinstance(value, bool) or (isinstance(value, Tensor) and value.dtype == torch.bool):
         raise ValueError(expected(name, value, "be an integer, not a bool"))
